@@ -1,0 +1,1 @@
+"""What the business-account trust services share, written once."""

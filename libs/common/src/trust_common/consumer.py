@@ -1,0 +1,156 @@
+"""The consumer runner: a Kafka consumer group whose handlers run in a unit of work with an
+inbox claim, so each event's effect happens once; offsets are committed only after the
+database commit; poison messages are retried, then parked on the dead-letter topic
+without stopping the partition."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from pydantic import ValidationError
+
+from trust_common import metrics
+from trust_common.events import EventData, EventEnvelope
+from trust_common.kafka import decode_headers, encode_headers
+from trust_common.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+EventHandler = Callable[[Any, EventEnvelope, UnitOfWork], Awaitable[None]]
+
+
+class PoisonMessage(Exception):
+    """A message that can never be processed (unparseable); goes straight to the dead letters."""
+
+
+class ConsumerRunner:
+    """Runs handlers keyed by contract class for the topics those contracts live on."""
+
+    def __init__(self, *, name: str, consumer: AIOKafkaConsumer, producer: AIOKafkaProducer,
+                 uow_factory: Callable[[], UnitOfWork], handlers: Mapping[type[EventData], EventHandler],
+                 dead_letter_topic: str, max_attempts: int = 3, retry_backoff_seconds: float = 0.2,
+                 tracer_provider: trace.TracerProvider | None = None) -> None:
+        self.name = name
+        self._consumer = consumer
+        self._producer = producer
+        self._uow_factory = uow_factory
+        self._handlers = {(c.event_type, c.version): (c, h) for c, h in handlers.items()}
+        self._dead_letter_topic = dead_letter_topic
+        self._max_attempts = max_attempts
+        self._retry_backoff = retry_backoff_seconds
+        self._tracer = trace.get_tracer(__name__, tracer_provider=tracer_provider)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Consume until `stop` is set; the message in hand is finished before leaving."""
+        await self._consumer.start()
+        try:
+            while not stop.is_set():
+                batches = await self._consumer.getmany(timeout_ms=200, max_records=200)
+                for partition, records in batches.items():
+                    for record in records:
+                        await self.process(record)
+                    # Offsets move only after every record's database commit.
+                    next_offset = records[-1].offset + 1
+                    await self._consumer.commit({partition: next_offset})
+                    self._observe_lag(partition, next_offset)
+        finally:
+            await self._consumer.stop()
+
+    async def process(self, record: ConsumerRecord) -> str:
+        """Handle one record; returns its outcome (processed, duplicate, ignored, dead_lettered)."""
+        headers = decode_headers(record.headers)
+        token = otel_context.attach(propagate.extract(headers))
+        started = time.perf_counter()
+        try:
+            with self._tracer.start_as_current_span(
+                    f"process {record.topic}", kind=SpanKind.CONSUMER,
+                    attributes={"messaging.system": "kafka", "messaging.destination.name": record.topic,
+                                "messaging.consumer.group.name": self.name,
+                                "messaging.kafka.message.offset": record.offset,
+                                "messaging.destination.partition.id": str(record.partition),
+                                "messaging.operation.type": "process"}) as span:
+                outcome = await self._process_with_retries(record, headers)
+                span.set_attribute("trust.outcome", outcome)
+                if outcome == "dead_lettered":
+                    span.set_status(Status(StatusCode.ERROR))
+        finally:
+            otel_context.detach(token)
+        metrics.CONSUMER_PROCESSING.labels(topic=record.topic).observe(time.perf_counter() - started)
+        metrics.CONSUMER_MESSAGES.labels(topic=record.topic, outcome=outcome).inc()
+        return outcome
+
+    async def _process_with_retries(self, record: ConsumerRecord, headers: dict[str, str]) -> str:
+        try:
+            envelope = EventEnvelope.model_validate_json(record.value or b"")
+        except ValidationError as error:
+            await self._dead_letter(record, headers, error, attempts=1)
+            return "dead_lettered"
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                return await self._apply(envelope)
+            except Exception as error:  # retried here, then parked: the partition moves on
+                log.warning("handling %s (%s) failed, attempt %d/%d", envelope.type, envelope.event_id,
+                            attempt, self._max_attempts, exc_info=True)
+                if attempt == self._max_attempts or isinstance(error, PoisonMessage):
+                    await self._dead_letter(record, headers, error, attempts=attempt)
+                    return "dead_lettered"
+                metrics.CONSUMER_MESSAGES.labels(topic=record.topic, outcome="retried").inc()
+                await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    async def _apply(self, envelope: EventEnvelope) -> str:
+        entry = self._handlers.get((envelope.type, envelope.version))
+        if entry is None:
+            return "ignored"
+        contract, handler = entry
+        try:
+            event = contract.model_validate(envelope.data)
+        except ValidationError as error:
+            raise PoisonMessage(f"{envelope.type} v{envelope.version} does not match its contract") from error
+        async with self._uow_factory() as uow:
+            if not await uow.claim_inbox(self.name, envelope):
+                return "duplicate"
+            await handler(event, envelope, uow)
+            await uow.commit()
+        return "processed"
+
+    async def _dead_letter(self, record: ConsumerRecord, headers: dict[str, str], error: BaseException,
+                           *, attempts: int) -> None:
+        parked = dict(headers)
+        parked.update({
+            "dlt-original-topic": record.topic, "dlt-original-partition": str(record.partition),
+            "dlt-original-offset": str(record.offset), "dlt-consumer": self.name,
+            "dlt-attempts": str(attempts), "dlt-error": f"{type(error).__name__}: {error}"[:1000],
+        })
+        await self._producer.send_and_wait(self._dead_letter_topic, value=record.value, key=record.key,
+                                           headers=encode_headers(parked))
+        log.error("parked message on %s", self._dead_letter_topic,
+                  extra={"topic": record.topic, "partition": record.partition, "offset": record.offset})
+
+    def _observe_lag(self, partition: TopicPartition, next_offset: int) -> None:
+        end = self._consumer.highwater(partition)
+        if end is not None:
+            metrics.CONSUMER_LAG.labels(topic=partition.topic, partition=str(partition.partition)).set(
+                max(end - next_offset, 0))
+
+
+def dump_envelope(envelope: EventEnvelope) -> bytes:
+    return json.dumps(envelope.model_dump(mode="json"), separators=(",", ":")).encode()
+
+
+def chain(*handlers: EventHandler) -> EventHandler:
+    """One handler that runs several in order, in the same unit of work."""
+
+    async def run_all(event: Any, envelope: EventEnvelope, uow: UnitOfWork) -> None:
+        for handler in handlers:
+            await handler(event, envelope, uow)
+
+    return run_all

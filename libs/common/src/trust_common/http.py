@@ -1,0 +1,74 @@
+"""The API process: one factory builds every service's FastAPI app the same way."""
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from trust_common import metrics
+from trust_common.clock import Clock
+from trust_common.health import router as health_router
+from trust_common.idempotency import IdempotencyMiddleware
+from trust_common.logs import configure_logging
+from trust_common.problems import install_problem_handlers
+from trust_common.runtime import Runtime
+from trust_common.settings import CommonSettings
+
+UNTRACED_PATHS = "healthz,readyz,metrics"
+
+
+def create_api(settings: CommonSettings, *, title: str, description: str, routers: Iterable[APIRouter],
+               bootstrap: Callable[[Runtime], Any] | None = None, clock: Clock | None = None,
+               runtime: Runtime | None = None, version: str = "1.0.0") -> FastAPI:
+    """Build the API app; `bootstrap(runtime)` returns the service's message bus (in app.state.bus)."""
+    configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    runtime = runtime or Runtime.build(settings, clock=clock)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await runtime.close()
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.bus = bootstrap(runtime) if bootstrap else None
+    install_problem_handlers(app)
+    app.include_router(health_router)
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(RequestMetricsMiddleware)
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=runtime.tracer_provider, excluded_urls=UNTRACED_PATHS)
+    return app
+
+
+class RequestMetricsMiddleware:
+    """Request rate, errors and latency per route template (bounded labels)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        status = {"code": 500}
+
+        async def observe(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observe)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            metrics.HTTP_REQUESTS.labels(method=scope["method"], route=template, status=str(status["code"])).inc()
+            metrics.HTTP_LATENCY.labels(method=scope["method"], route=template).observe(
+                time.perf_counter() - started)

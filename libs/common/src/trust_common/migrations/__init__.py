@@ -1,0 +1,52 @@
+"""Alembic support shared by every service: the `common` branch of infrastructure tables
+(outbox, inbox, timers, idempotency keys, platform projections) and the env.py logic.
+
+A service database holds two branches: `common` and the service's own; `upgrade heads`
+applies both.
+"""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+COMMON_VERSIONS = Path(__file__).parent / "versions"
+
+
+def alembic_config(service_migrations: Path, database_url: str) -> Config:
+    """An Alembic config for a service whose env.py and versions live in `service_migrations`."""
+    config = Config()
+    config.set_main_option("script_location", str(service_migrations))
+    config.set_main_option("version_locations", f"{service_migrations / 'versions'} {COMMON_VERSIONS}")
+    config.set_main_option("path_separator", "space")
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(service_migrations: Path, database_url: str) -> None:
+    """Apply every migration of both branches (blocking; run in a thread from async code)."""
+    command.upgrade(alembic_config(service_migrations, database_url), "heads")
+
+
+def run_env(target_metadata: object = None) -> None:
+    """The body of every service's migrations/env.py (async engine, online mode only)."""
+    from alembic import context
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    url = context.config.get_main_option("sqlalchemy.url")
+
+    def migrate(connection: object) -> None:
+        context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run() -> None:
+        engine = create_async_engine(url)
+        async with engine.connect() as connection:
+            await connection.run_sync(migrate)
+            await connection.commit()
+        await engine.dispose()
+
+    asyncio.run(run())

@@ -1,0 +1,138 @@
+"""The outbox relay: publishes committed outbox rows to Kafka, keyed by aggregate id, and
+marks them sent. Safe with several replicas: rows are taken with FOR UPDATE SKIP LOCKED and a
+shard advisory lock, so one relay at a time publishes a given key, in id order."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from trust_common import metrics
+from trust_common.kafka import encode_headers
+from trust_common.schema import outbox
+from trust_common.uow import OUTBOX_CHANNEL
+
+log = logging.getLogger(__name__)
+
+# Namespace of the shard advisory locks (first key of pg_try_advisory_xact_lock(int, int)).
+SHARD_LOCK_NAMESPACE = 0x0B0C
+
+TAKE_BATCH = text("""
+    SELECT id, topic, message_key, envelope, headers FROM outbox
+    WHERE sent_at IS NULL AND pg_try_advisory_xact_lock(:namespace, shard)
+    ORDER BY id
+    LIMIT :limit
+    FOR UPDATE SKIP LOCKED
+""")
+
+
+class OutboxRelay:
+    """Moves outbox rows to Kafka. `after_publish` is a seam for crash tests."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], producer: AIOKafkaProducer, *,
+                 listen_dsn: str | None = None, batch_size: int = 200, poll_seconds: float = 1.0,
+                 tracer_provider: trace.TracerProvider | None = None,
+                 after_publish: Callable[[list[Any]], Awaitable[None]] | None = None) -> None:
+        self._sessions = sessions
+        self._producer = producer
+        self._listen_dsn = listen_dsn
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._tracer = trace.get_tracer(__name__, tracer_provider=tracer_provider)
+        self._after_publish = after_publish
+        self._wake = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Relay until stopped; a NOTIFY from a committing unit of work wakes it at once."""
+        listener = await self._listen()
+        try:
+            while not stop.is_set():
+                self._wake.clear()
+                try:
+                    published = await self.relay_once()
+                except Exception:  # Kafka or the database away: rows stay unsent, retry soon
+                    log.exception("outbox relay batch failed")
+                    published = 0
+                    await asyncio.sleep(min(self._poll_seconds, 1.0))
+                if published >= self._batch_size:
+                    continue
+                await self._wait(stop)
+        finally:
+            if listener is not None:
+                await listener.close()
+
+    async def relay_once(self) -> int:
+        """Publish one batch; returns the number of rows published."""
+        async with self._sessions() as session, session.begin():
+            rows = (await session.execute(
+                TAKE_BATCH, {"namespace": SHARD_LOCK_NAMESPACE, "limit": self._batch_size})).mappings().all()
+            if not rows:
+                await self._observe_backlog(session)
+                return 0
+            started = time.perf_counter()
+            deliveries = [await self._send(row) for row in rows]
+            await asyncio.gather(*deliveries)
+            metrics.OUTBOX_PUBLISH_LATENCY.observe(time.perf_counter() - started)
+            if self._after_publish is not None:
+                await self._after_publish(list(rows))
+            await session.execute(
+                update(outbox).where(outbox.c.id.in_([r["id"] for r in rows])).values(sent_at=func.now()))
+        metrics.OUTBOX_PUBLISHED.inc(len(rows))
+        return len(rows)
+
+    async def _send(self, row: Any) -> "asyncio.Future[Any]":
+        token = otel_context.attach(propagate.extract(row["headers"] or {}))
+        try:
+            with self._tracer.start_as_current_span(
+                    f"publish {row['topic']}", kind=SpanKind.PRODUCER,
+                    attributes={"messaging.system": "kafka", "messaging.destination.name": row["topic"],
+                                "messaging.message.id": str(row["envelope"]["event_id"]),
+                                "messaging.operation.type": "publish"}):
+                headers: dict[str, str] = {"event-type": row["envelope"]["type"]}
+                propagate.inject(headers)
+                value = _json_bytes(row["envelope"])
+                return await self._producer.send(row["topic"], value=value, key=row["message_key"].encode(),
+                                                 headers=encode_headers(headers))
+        finally:
+            otel_context.detach(token)
+
+    async def _observe_backlog(self, session: AsyncSession) -> None:
+        count, oldest = (await session.execute(
+            select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.sent_at.is_(None)))).one()
+        metrics.OUTBOX_BACKLOG.set(count)
+        age = (await session.execute(select(func.extract("epoch", func.now() - oldest)))).scalar() if oldest else 0
+        metrics.OUTBOX_OLDEST_AGE.set(float(age or 0))
+
+    async def _listen(self) -> asyncpg.Connection | None:
+        if not self._listen_dsn:
+            return None
+        try:
+            connection = await asyncpg.connect(self._listen_dsn)
+            await connection.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
+            return connection
+        except Exception:  # polling still works without the wake-up
+            log.warning("outbox LISTEN unavailable; relying on polling", exc_info=True)
+            return None
+
+    async def _wait(self, stop: asyncio.Event) -> None:
+        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=self._poll_seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+
+def _json_bytes(envelope: dict[str, Any]) -> bytes:
+    return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()

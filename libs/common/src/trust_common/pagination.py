@@ -1,0 +1,63 @@
+"""Cursor (keyset) pagination: stable under inserts, opaque to clients."""
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from trust_common.problems import Invalid
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(values: tuple[Any, ...]) -> str:
+    encoded = [{"dt": v.isoformat()} if isinstance(v, datetime) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(encoded, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[Any, ...]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return tuple(datetime.fromisoformat(v["dt"]) if isinstance(v, dict) else v for v in raw)
+    except (ValueError, TypeError, KeyError) as error:
+        raise Invalid("the cursor is not one this API issued", parameter="cursor") from error
+
+
+def check_limit(limit: int | None) -> int:
+    if limit is None:
+        return DEFAULT_LIMIT
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}", parameter="limit")
+    return limit
+
+
+async def paginate(session: AsyncSession, stmt: Select[Any], keys: list[ColumnElement[Any]], *,
+                   cursor: str | None, limit: int | None, descending: bool = False) -> tuple[list[Any], str | None]:
+    """Run `stmt` ordered by `keys` (unique together) from `cursor`; returns rows and the next cursor."""
+    limit = check_limit(limit)
+    if cursor:
+        values = decode_cursor(cursor)
+        if len(values) != len(keys):
+            raise Invalid("the cursor does not belong to this listing", parameter="cursor")
+        position = tuple_(*keys)
+        stmt = stmt.where(position < tuple_(*values) if descending else position > tuple_(*values))
+    stmt = stmt.order_by(*[k.desc() if descending else k.asc() for k in keys]).limit(limit + 1)
+    rows = list((await session.execute(stmt)).all())
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = rows[-1]
+    return rows, encode_cursor(tuple(getattr(last, k.key) for k in keys))

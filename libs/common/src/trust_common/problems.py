@@ -1,0 +1,111 @@
+"""RFC 9457 problem details: typed domain errors mapped once to application/problem+json."""
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE_BASE = "https://problems.trust-platform.dev/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    """Base of every error a client may see. Subclasses set status, slug, title and the rule id."""
+
+    status: ClassVar[int] = 400
+    slug: ClassVar[str] = "bad-request"
+    title: ClassVar[str] = "Bad request"
+    rule: ClassVar[str | None] = None
+
+    def __init__(self, detail: str | None = None, *, rule: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.rule_id = rule or self.rule
+        self.extensions = extensions
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        return problem_body(self.status, self.slug, self.title, self.detail, rule=self.rule_id,
+                            instance=instance, **self.extensions)
+
+
+class Invalid(Problem):
+    status, slug, title = 400, "invalid-request", "The request is not valid"
+
+
+class Unauthorized(Problem):
+    status, slug, title = 401, "unauthorized", "Authentication required"
+
+
+class Forbidden(Problem):
+    status, slug, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(Problem):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Conflict(Problem):
+    status, slug, title = 409, "conflict", "Conflicts with the current state"
+
+
+class RuleViolation(Problem):
+    """A business rule refuses the command; subclasses name the rule."""
+
+    status, slug, title = 422, "rule-violation", "A business rule refuses this"
+
+
+class NotSupported(Problem):
+    status, slug, title = 422, "not-supported", "Not supported"
+
+
+def problem_body(status: int, slug: str, title: str, detail: str, *, rule: str | None = None,
+                 instance: str | None = None, **extensions: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": PROBLEM_TYPE_BASE + slug, "title": title, "status": status, "detail": detail}
+    if rule:
+        body["rule"] = rule
+    if instance:
+        body["instance"] = instance
+    body.update(extensions)
+    return body
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Every error leaves as a problem document: domain errors, validation, routing, bugs."""
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, error: Problem) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        return problem_response(error.body(instance=request.url.path), headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [{"pointer": "/" + "/".join(str(p) for p in e.get("loc", ()) if p != "body"),
+                   "location": str(e.get("loc", ("body",))[0]), "detail": e.get("msg", "invalid")}
+                  for e in error.errors()]
+        detail = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors) or "The request is not valid"
+        return problem_response(problem_body(422, "validation-error", "The request is not valid", detail,
+                                             instance=request.url.path, errors=errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized", 403: "forbidden"}.get(
+            error.status_code, "http-error")
+        return problem_response(problem_body(error.status_code, slug, str(error.detail), str(error.detail),
+                                             instance=request.url.path), dict(error.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(problem_body(500, "internal-error", "Internal error",
+                                             "Something went wrong on our side; it has been logged.",
+                                             instance=request.url.path))

@@ -1,0 +1,80 @@
+"""Typed settings shared by every service; nothing else reads the environment."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Values that only make sense on a developer machine: refused anywhere else.
+PLACEHOLDER_SECRETS = frozenset({"", "changethis", "dev-only-secret", "trust", "secret", "password"})
+
+Environment = Literal["development", "test", "production"]
+
+
+class CommonSettings(BaseSettings):
+    """Settings every service has; each service subclasses it with its own defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="TRUST_", extra="ignore")
+
+    service_name: str = "trust"
+    environment: Environment = "development"
+    database_url: SecretStr = SecretStr("postgresql+asyncpg://trust:trust@127.0.0.1:54329/trust")
+    database_pool_size: int = 10
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    topic_prefix: str = ""
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+
+    jwt_algorithms: list[str] = ["HS256"]
+    jwt_secret: SecretStr = SecretStr("dev-only-secret")
+    jwt_public_key: str | None = None
+    jwt_issuer: str = "https://auth.trust.local"
+    jwt_audience: str = "trust-platform"
+
+    otel_exporter: Literal["none", "console", "otlp", "memory"] = "none"
+    trace_sample_ratio: float = 1.0
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    relay_batch_size: int = 200
+    relay_poll_seconds: float = 1.0
+    consumer_max_attempts: int = 3
+    consumer_retry_backoff_seconds: float = 0.2
+    timer_poll_seconds: float = 0.5
+    timer_batch_size: int = 50
+    idempotency_lease_seconds: int = 60
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> "CommonSettings":
+        if self.environment == "development" or self.environment == "test":
+            return self
+        problems = []
+        if "HS256" in self.jwt_algorithms and self.jwt_secret.get_secret_value() in PLACEHOLDER_SECRETS:
+            problems.append("TRUST_JWT_SECRET is a placeholder")
+        if any(a.startswith(("RS", "ES", "PS")) for a in self.jwt_algorithms) and not self.jwt_public_key:
+            problems.append("TRUST_JWT_PUBLIC_KEY is required for asymmetric algorithms")
+        url = self.database_url.get_secret_value()
+        if ":trust@" in url or ":password@" in url:
+            problems.append("TRUST_DATABASE_URL carries a placeholder password")
+        problems.extend(self.placeholder_problems())
+        if problems:
+            raise ValueError(f"refusing to start in {self.environment}: " + "; ".join(problems))
+        return self
+
+    def placeholder_problems(self) -> list[str]:
+        """Service settings add their own secret checks here."""
+        return []
+
+    def topic(self, name: str) -> str:
+        """The physical topic of a logical one (a prefix isolates test runs and environments)."""
+        return f"{self.topic_prefix}{name}"
+
+    @property
+    def dead_letter_topic(self) -> str:
+        """Where this service parks messages it could not process."""
+        return self.topic(f"{self.service_name}.dlt")
+
+    @property
+    def consumer_group(self) -> str:
+        return f"{self.topic_prefix}{self.service_name}"

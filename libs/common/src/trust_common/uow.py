@@ -1,0 +1,122 @@
+"""Unit of work: one PostgreSQL transaction commits a change, its events (as outbox rows)
+and its timers together (X-2). Nothing is published here; the relay does that."""
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from opentelemetry import propagate
+from sqlalchemy import insert, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from trust_common.clock import Clock
+from trust_common.events import EventData, EventEnvelope
+from trust_common.schema import aggregate_sequences, inbox, outbox
+from trust_common.timers import TimerSchedule
+
+OUTBOX_SHARDS = 64
+OUTBOX_CHANNEL = "outbox"
+
+
+def outbox_shard(key: str) -> int:
+    return zlib.crc32(key.encode()) % OUTBOX_SHARDS
+
+
+class UnitOfWork:
+    """`async with uow:` opens a transaction; `commit()` writes events and commits; leaving
+    without commit rolls back."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, source: str, clock: Clock,
+                 topic_of: Callable[[str], str]) -> None:
+        self._sessions = sessions
+        self.source = source
+        self.clock = clock
+        self._topic_of = topic_of
+        self._emitted: list[EventData] = []
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self.session = self._sessions()
+        self.timers = TimerSchedule(self.session, self.clock)
+        self._emitted = []
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    def emit(self, event: EventData) -> None:
+        """Publish an event that no loaded aggregate recorded (e.g. a projection's)."""
+        self._emitted.append(event)
+
+    async def claim_inbox(self, consumer: str, envelope: EventEnvelope) -> bool:
+        """Record that `consumer` handles this event; False when it already has (a duplicate)."""
+        result = await self.session.execute(
+            pg_insert(inbox).values(consumer=consumer, event_id=envelope.event_id, event_type=envelope.type)
+            .on_conflict_do_nothing().returning(inbox.c.event_id))
+        return result.first() is not None
+
+    async def commit(self) -> None:
+        await self.session.flush()
+        events = self._collect()
+        if events:
+            await self._write_outbox(events)
+            await self.session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
+        await self.session.commit()
+
+    def keep_recorded_events(self) -> None:
+        """Move events recorded so far into this unit of work (before a savepoint ends)."""
+        self._emitted.extend(self._pull_recorded())
+
+    def discard_recorded_events(self) -> None:
+        """Drop events recorded by work that was rolled back to a savepoint."""
+        self._pull_recorded()
+
+    def _pull_recorded(self) -> list[EventData]:
+        events: list[EventData] = []
+        for obj in list(self.session.identity_map.values()):
+            pull = getattr(obj, "pull_events", None)
+            if pull is not None:
+                events.extend(pull())
+        return events
+
+    def _collect(self) -> list[EventData]:
+        events = self._emitted + self._pull_recorded()
+        self._emitted = []
+        return events
+
+    async def _write_outbox(self, events: list[EventData]) -> None:
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        now = self.clock.now()
+        rows: list[dict[str, Any]] = []
+        for event in events:
+            sequence = await self._next_sequence(event.aggregate_type, event.aggregate_id)
+            envelope = EventEnvelope.wrap(event, source=self.source, sequence=sequence,
+                                          occurred_at=now, trace=carrier)
+            rows.append({
+                "event_id": envelope.event_id, "topic": self._topic_of(event.topic),
+                "message_key": envelope.aggregate_id, "event_type": envelope.type,
+                "shard": outbox_shard(envelope.aggregate_id),
+                "envelope": envelope.model_dump(mode="json"), "headers": carrier,
+            })
+        await self.session.execute(insert(outbox), rows)
+
+    async def _next_sequence(self, aggregate_type: str, aggregate_id: str) -> int:
+        # The upsert's row lock also serialises writers of one aggregate, so outbox ids of an
+        # aggregate follow its sequence even when transactions race.
+        stmt = pg_insert(aggregate_sequences).values(
+            aggregate_type=aggregate_type, aggregate_id=aggregate_id, last_sequence=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[aggregate_sequences.c.aggregate_type, aggregate_sequences.c.aggregate_id],
+            set_={"last_sequence": aggregate_sequences.c.last_sequence + 1},
+        ).returning(aggregate_sequences.c.last_sequence)
+        return (await self.session.execute(stmt)).scalar_one()
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

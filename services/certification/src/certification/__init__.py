@@ -1,0 +1,1 @@
+"""Enterprise (blue V), personal and real-name certification with the audit review."""

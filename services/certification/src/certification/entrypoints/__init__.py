@@ -1,0 +1,1 @@
+"""Process entry points: API, worker, migrations."""

@@ -1,0 +1,24 @@
+"""`employee-accounts-api`: the HTTP API of the employee-accounts service."""
+from __future__ import annotations
+
+import uvicorn
+from fastapi import FastAPI
+
+from trust_common.http import create_api
+from trust_common.runtime import Runtime
+
+from employee_accounts.settings import Settings
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return create_api(settings, title="Employee accounts", description="Employee accounts of certified enterprises: quota, activation, departure, positions, departments, authorised personal accounts.", routers=[], runtime=runtime)
+
+
+def main() -> None:
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None)
+
+
+if __name__ == "__main__":
+    main()

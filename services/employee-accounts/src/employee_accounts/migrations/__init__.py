@@ -1,0 +1,1 @@
+"""Alembic migrations of the employee-accounts database (branch `employee_accounts`)."""

@@ -1,0 +1,1 @@
+"""Shop and creator bindings, invitations, unlink requests and business-centre links."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the shop-binding database (branch `shop_binding`)."""
