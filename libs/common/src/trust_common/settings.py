@@ -7,7 +7,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Values that only make sense on a developer machine: refused anywhere else.
-PLACEHOLDER_SECRETS = frozenset({"", "changethis", "dev-only-secret", "trust", "secret", "password"})
+PLACEHOLDER_SECRETS = frozenset({"", "changethis", "dev-only-secret-not-for-production-use", "trust", "secret", "password"})
 
 Environment = Literal["development", "test", "production"]
 
@@ -27,7 +27,7 @@ class CommonSettings(BaseSettings):
     http_port: int = 8000
 
     jwt_algorithms: list[str] = ["HS256"]
-    jwt_secret: SecretStr = SecretStr("dev-only-secret")
+    jwt_secret: SecretStr = SecretStr("dev-only-secret-not-for-production-use")
     jwt_public_key: str | None = None
     jwt_issuer: str = "https://auth.trust.local"
     jwt_audience: str = "trust-platform"

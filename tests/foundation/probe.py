@@ -1,0 +1,56 @@
+"""A minimal producer and consumer built only from libs/common, to prove its machinery
+(outbox, relay, Kafka, inbox, traces, idempotency) independently of any service's rules."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from trust_common.auth import CurrentPrincipal
+from trust_common.events import EventData, EventEnvelope
+from trust_common.uow import UnitOfWork
+
+
+class ProbeRecorded(EventData):
+    event_type = "tests.probe.recorded"
+    topic = "certification.events"
+    aggregate_type = "probe"
+    aggregate_field = "probe_id"
+
+    probe_id: str
+    note: str
+
+
+class ProbeIn(BaseModel):
+    note: str
+
+
+router = APIRouter()
+release_slow = asyncio.Event()
+
+
+@router.post("/probes", status_code=201)
+async def record_probe(body: ProbeIn, request: Request, principal: CurrentPrincipal) -> dict[str, str]:
+    probe_id = str(uuid.uuid4())
+    async with request.app.state.runtime.uow() as uow:
+        uow.emit(ProbeRecorded(probe_id=probe_id, note=body.note))
+        await uow.commit()
+    return {"probe_id": probe_id, "note": body.note}
+
+
+@router.post("/probes/slow", status_code=201)
+async def record_probe_slowly(body: ProbeIn, principal: CurrentPrincipal) -> dict[str, str]:
+    await release_slow.wait()
+    return {"probe_id": str(uuid.uuid4()), "note": body.note}
+
+
+EFFECTS_TABLE = "CREATE TABLE IF NOT EXISTS probe_effects (probe_id text NOT NULL, event_id uuid NOT NULL)"
+
+
+async def apply_probe(event: ProbeRecorded, envelope: EventEnvelope, uow: UnitOfWork) -> None:
+    """The consumer's effect: one row per handled event, so duplicates would be visible."""
+    await uow.session.execute(text("INSERT INTO probe_effects (probe_id, event_id) VALUES (:p, :e)"),
+                              {"p": event.probe_id, "e": envelope.event_id})
