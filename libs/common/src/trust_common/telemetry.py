@@ -43,11 +43,16 @@ def create_tracer_provider(settings: CommonSettings) -> TracerProvider:
 
 
 def instrument_engine(engine: AsyncEngine, provider: trace.TracerProvider) -> None:
-    """Statement spans for SQLAlchemy; statements carry parameters as binds, never values."""
-    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+    """Statement spans for SQLAlchemy; statements carry parameters as binds, never values.
 
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, tracer_provider=provider,
-                                        enable_commenter=False)
+    The instrumentor is a process-wide singleton that honours only its first tracer
+    provider, so each engine gets its own EngineTracer with its service's provider.
+    """
+    from opentelemetry import metrics
+    from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+
+    usage = metrics.get_meter(__name__).create_up_down_counter("db.client.connections.usage")
+    EngineTracer(provider.get_tracer("opentelemetry.instrumentation.sqlalchemy"), engine.sync_engine, usage)
 
 
 def current_trace_ids() -> tuple[str | None, str | None]:

@@ -1,6 +1,152 @@
-"""Contracts of the events published on `employee-accounts.events`."""
+"""Contracts of the events published on `employee-accounts.events`.
+
+Never personal data here (X-4): no national ID numbers, no phone numbers, no
+face-check results, no passwords. The enterprise is its main platform account id.
+"""
 from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
 
 from trust_common.events import EventData
 
 TOPIC = "employee-accounts.events"
+
+
+class EmployeeAccountKind(StrEnum):
+    """EMP-1: the two kinds of employee account."""
+
+    ENTERPRISE = "enterprise"  # created by the enterprise, inherited on departure
+    AUTHORISED_PERSONAL = "authorised_personal"  # the employee's own account
+
+
+class _AccountEvent(EventData):
+    """Base of the events of one enterprise employee account."""
+
+    topic = TOPIC
+    aggregate_type = "employee_account"
+    aggregate_field = "employee_account_id"
+
+    employee_account_id: str
+    enterprise_id: str  # main platform account id of the enterprise
+
+
+class EmployeeAccountApplied(_AccountEvent):
+    """EMP-5: an enterprise employee account was applied for (or re-enabled, EMP-9) and is in review."""
+
+    event_type = "employee-accounts.account.applied"
+
+    kind: EmployeeAccountKind = EmployeeAccountKind.ENTERPRISE
+    login_email: str
+    position_id: str | None = None
+    department_id: str | None = None
+    holder_generation: int = 1  # 1 for the first employee, +1 per handover (EMP-9)
+
+
+class EmployeeAccountReviewed(_AccountEvent):
+    """EMP-5/EMP-12: the review of the employee information ended."""
+
+    event_type = "employee-accounts.account.reviewed"
+
+    approved: bool
+    reason: str | None = None  # why it failed; it can be corrected and resubmitted
+
+
+class EmployeeAccountActivated(_AccountEvent):
+    """EMP-8: the employee finished activation (face check, phone, password change)."""
+
+    event_type = "employee-accounts.account.activated"
+
+
+class EmployeeAccountDeparted(_AccountEvent):
+    """EMP-9: the holder left; the account waits for a new holder (handover)."""
+
+    event_type = "employee-accounts.account.departed"
+
+
+class EmployeeDepartureAwaitingRealNameUnbinding(_AccountEvent):
+    """EMP-9 / NOTE-3: unsettled assets hold the departure; the employee must unbind their real name."""
+
+    event_type = "employee-accounts.account.departure_awaiting_unbinding"
+
+    login_email: str  # where the notifier reaches the departing employee
+
+
+class EmployeeAccountHandedOver(_AccountEvent):
+    """EMP-9: the account was re-enabled for a new employee (new credentials), now in review."""
+
+    event_type = "employee-accounts.account.handed_over"
+
+    login_email: str
+    holder_generation: int
+
+
+class _InvitationEvent(EventData):
+    """Base of the events of one authorisation invitation (EMP-12)."""
+
+    topic = TOPIC
+    aggregate_type = "invitation"
+    aggregate_field = "invitation_id"
+
+    invitation_id: str
+    enterprise_id: str  # main platform account id of the enterprise
+    personal_account_id: str  # the invited personal platform account
+
+
+class InvitationSent(_InvitationEvent):
+    """EMP-12: a personal account was invited; it must answer before expires_at (48 hours)."""
+
+    event_type = "employee-accounts.invitation.sent"
+
+    modules: list[str]
+    expires_at: datetime
+    valid_until: datetime | None = None  # validity of the authorisation (PC back office only)
+
+
+class InvitationAccepted(_InvitationEvent):
+    """EMP-12: the invitee filled in the details; an authorised personal account exists."""
+
+    event_type = "employee-accounts.invitation.accepted"
+
+    employee_account_id: str
+
+
+class InvitationDeclined(_InvitationEvent):
+    """EMP-12: the invitee declined."""
+
+    event_type = "employee-accounts.invitation.declined"
+
+
+class InvitationLapsed(_InvitationEvent):
+    """EMP-12: 48 hours passed without an answer; it must be sent again."""
+
+    event_type = "employee-accounts.invitation.lapsed"
+
+
+class InvitationWithdrawn(_InvitationEvent):
+    """The enterprise withdrew a pending invitation."""
+
+    event_type = "employee-accounts.invitation.withdrawn"
+
+
+class _EnterpriseGrantsEvent(EventData):
+    topic = TOPIC
+    aggregate_type = "enterprise"
+    aggregate_field = "enterprise_id"
+
+    enterprise_id: str
+    employee_account_ids: list[str]
+
+
+class EnterpriseGrantsSuspended(_EnterpriseGrantsEvent):
+    """EMP-18: the certification lapsed; grants to employee accounts are suspended (kept)."""
+
+    event_type = "employee-accounts.grants.suspended"
+
+    reason: str  # "expired" | "cancelled"
+
+
+class EnterpriseGrantsRestored(_EnterpriseGrantsEvent):
+    """EMP-18: the certification was renewed; suspended grants apply again."""
+
+    event_type = "employee-accounts.grants.restored"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Awaitable, Callable
+import inspect
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -96,12 +97,14 @@ class ServiceUnderTest:
             await drop_database(self.database)
 
 
-async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 20.0, interval: float = 0.05) -> Any:
-    """Poll an async check until it returns something truthy; fail with its last answer."""
+async def eventually(check: Callable[[], Any], *, timeout: float = 20.0, interval: float = 0.05) -> Any:
+    """Poll a check (sync or async) until it returns something truthy; fail with its last answer."""
     deadline = asyncio.get_running_loop().time() + timeout
     last: Any = None
     while True:
-        last = await check()
+        last = check()
+        if inspect.isawaitable(last):
+            last = await last
         if last:
             return last
         if asyncio.get_running_loop().time() > deadline:

@@ -1,0 +1,59 @@
+"""Idempotency-Key: replay for a retry, 409 while in flight, 422 for a different body."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from tests.foundation import probe as probe_module
+
+
+async def test_a_retry_with_the_same_key_replays_the_stored_response(probe):
+    key = str(uuid.uuid4())
+    async with probe.client() as client:
+        first = await client.post("/probes", json={"note": "once"}, headers={"Idempotency-Key": key})
+        retry = await client.post("/probes", json={"note": "once"}, headers={"Idempotency-Key": key})
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+
+
+async def test_the_same_key_with_a_different_body_is_refused_with_422(probe):
+    key = str(uuid.uuid4())
+    async with probe.client() as client:
+        await client.post("/probes", json={"note": "a"}, headers={"Idempotency-Key": key})
+        other = await client.post("/probes", json={"note": "b"}, headers={"Idempotency-Key": key})
+    assert other.status_code == 422
+    assert other.headers["content-type"] == "application/problem+json"
+    assert other.json()["type"].endswith("/idempotency-key-reused")
+
+
+async def test_a_retry_while_the_first_request_is_in_flight_gets_409(probe):
+    key = str(uuid.uuid4())
+    probe_module.release_slow.clear()
+    async with probe.client() as client:
+        first = asyncio.create_task(client.post("/probes/slow", json={"note": "s"}, headers={"Idempotency-Key": key}))
+        await asyncio.sleep(0.3)
+        concurrent = await client.post("/probes/slow", json={"note": "s"}, headers={"Idempotency-Key": key})
+        probe_module.release_slow.set()
+        finished = await first
+    assert concurrent.status_code == 409
+    assert concurrent.json()["type"].endswith("/idempotency-request-in-flight")
+    assert finished.status_code == 201
+
+
+async def test_keys_are_scoped_to_the_caller(probe):
+    key = str(uuid.uuid4())
+    async with probe.client("alice") as alice, probe.client("bob") as bob:
+        a = await alice.post("/probes", json={"note": "x"}, headers={"Idempotency-Key": key})
+        b = await bob.post("/probes", json={"note": "x"}, headers={"Idempotency-Key": key})
+    assert a.status_code == b.status_code == 201
+    assert a.json()["probe_id"] != b.json()["probe_id"]
+    assert "idempotent-replayed" not in b.headers
+
+
+async def test_an_overlong_key_is_a_clear_problem(probe):
+    async with probe.client() as client:
+        response = await client.post("/probes", json={"note": "x"}, headers={"Idempotency-Key": "k" * 300})
+    assert response.status_code == 400
+    assert response.json()["type"].endswith("/invalid-idempotency-key")
