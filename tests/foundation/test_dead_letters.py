@@ -8,7 +8,9 @@ from aiokafka import AIOKafkaConsumer
 from trust_common.kafka import create_producer, decode_headers
 from trust_common.testing.services import eventually
 
-from tests.foundation.probe import ProbeRecorded
+from trust_common.deadletters import peek, replay
+
+from tests.foundation.probe import ProbeRecorded, broken_notes
 
 
 async def test_an_unparseable_message_is_dead_lettered_and_the_next_one_is_still_processed(probe, kafka_topics):
@@ -41,3 +43,24 @@ async def test_an_unparseable_message_is_dead_lettered_and_the_next_one_is_still
     assert headers["dlt-original-topic"] == topic
     assert headers["dlt-consumer"] == "probe-consumer"
     assert "ValidationError" in headers["dlt-error"]
+
+
+async def test_a_message_that_kept_failing_is_replayed_from_the_dead_letters_once_fixed(probe):
+    note = f"flaky-{uuid.uuid4().hex[:6]}"
+    broken_notes.add(note)
+    async with probe.client() as client:
+        probe_id = (await client.post("/probes", json={"note": note})).json()["probe_id"]
+    settings = probe.consumer_service.settings
+
+    async def parked():
+        return [letter for letter in await peek(settings) if letter.key == probe_id]
+
+    letter = (await eventually(parked))[0]
+    assert letter.attempts == "3" and "downstream refuses" in letter.error
+    assert await probe.effects(probe_id) == 0
+
+    broken_notes.discard(note)  # the operator fixed the cause
+    assert probe_id in [letter.key for letter in await replay(settings)]
+    await eventually(lambda: probe.effects(probe_id))
+    assert probe_id not in [letter.key for letter in await replay(settings)]  # replayed once only
+    assert await probe.effects(probe_id) == 1

@@ -171,6 +171,14 @@ class ApplicationReopened(_ApplicationEvent):
     review_due_at: datetime
 
 
+class ReopenWindowClosed(_ApplicationEvent):
+    """CERT-7: the 30-day window after a failure is over; only a new, newly charged application remains."""
+
+    event_type = "certification.application.reopen_window_closed"
+
+    closed_at: datetime
+
+
 class ExpiryReminderDue(_ApplicationEvent):
     """CERT-8: 30, 7 and 1 days before the one-year validity ends."""
 

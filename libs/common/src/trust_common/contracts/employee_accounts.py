@@ -150,3 +150,32 @@ class EnterpriseGrantsRestored(_EnterpriseGrantsEvent):
     """EMP-18: the certification was renewed; suspended grants apply again."""
 
     event_type = "employee-accounts.grants.restored"
+
+
+class PositionSaved(EventData):
+    """EMP-11: a position was defined or changed (name and permissions)."""
+
+    event_type = "employee-accounts.position.saved"
+    topic = TOPIC
+    aggregate_type = "position"
+    aggregate_field = "position_id"
+
+    position_id: str
+    enterprise_id: str
+    name: str
+    tools: list[str]
+    modules: list[str]
+
+
+class DepartmentSaved(EventData):
+    """EMP-11: a department was created or moved in the tree."""
+
+    event_type = "employee-accounts.department.saved"
+    topic = TOPIC
+    aggregate_type = "department"
+    aggregate_field = "department_id"
+
+    department_id: str
+    enterprise_id: str
+    name: str
+    parent_id: str | None = None

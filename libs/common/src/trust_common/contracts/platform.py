@@ -61,6 +61,8 @@ class AccountSnapshot(BaseModel):
     has_unsettled_assets: bool = False
     ecommerce_permission_revoked: bool = False
     creator_marketplace_identity: bool = False
+    # Tools the account holds (EMP-3), e.g. "live.general_live_card"; employee accounts get a subset.
+    tools: list[str] = Field(default_factory=list)
 
 
 class AccountRegistered(EventData):
