@@ -33,7 +33,8 @@ async def test_an_unparseable_message_is_dead_lettered_and_the_next_one_is_still
     try:
         async def parked():
             batches = await dead_letters.getmany(timeout_ms=500)
-            return [r for records in batches.values() for r in records if r.key == key]
+            return [r for records in batches.values() for r in records
+                    if r.key == key and decode_headers(r.headers).get("dlt-consumer") == "probe-consumer"]
 
         record = (await eventually(parked))[0]
     finally:
@@ -53,7 +54,8 @@ async def test_a_message_that_kept_failing_is_replayed_from_the_dead_letters_onc
     settings = probe.consumer_service.settings
 
     async def parked():
-        return [letter for letter in await peek(settings) if letter.key == probe_id]
+        return [letter for letter in await peek(settings)
+                if letter.key == probe_id and letter.consumer == "probe-consumer"]
 
     letter = (await eventually(parked))[0]
     assert letter.attempts == "3" and "downstream refuses" in letter.error

@@ -4,29 +4,29 @@ from __future__ import annotations
 from trust_common.testing.services import eventually
 
 
+def _trace(span) -> str:
+    return format(span.context.trace_id, "032x")
+
+
 async def test_one_trace_covers_the_request_and_the_handling_of_its_event_in_another_service(probe, spans):
     async with probe.client() as client:
         response = await client.post("/probes", json={"note": "traced"})
     assert response.status_code == 201
-    probe_id = response.json()["probe_id"]
-    await eventually(lambda: probe.effects(probe_id))
+    finished = spans.get_finished_spans
+    server = [s for s in finished() if s.kind.name == "SERVER" and s.attributes.get("http.route") == "/probes"]
+    assert len(server) == 1
+    trace_id = _trace(server[0])
 
-    def trace_of(predicate):
-        return {format(s.context.trace_id, "032x") for s in spans.get_finished_spans() if predicate(s)}
+    def consumer_span():
+        return next((s for s in finished() if s.name.startswith("process ") and _trace(s) == trace_id
+                     and s.attributes.get("messaging.consumer.group.name") == "probe-consumer"), None)
 
-    def consumed():
-        return [s for s in spans.get_finished_spans()
-                if s.name.startswith("process ") and s.resource.attributes["service.name"] == "notifier"]
-
-    await eventually(consumed)
-    http_traces = trace_of(lambda s: s.kind.name == "SERVER" and s.attributes.get("http.route") == "/probes")
-    publish_traces = trace_of(lambda s: s.name.startswith("publish "))
-    consumer_spans = consumed()
-    assert len(http_traces) == 1
-    trace_id = http_traces.pop()
-    assert trace_id in publish_traces
-    assert trace_id in {format(s.context.trace_id, "032x") for s in consumer_spans}
+    consumer = await eventually(consumer_span)
+    assert consumer.resource.attributes["service.name"] == "notifier"
+    publish = [s for s in finished() if s.name.startswith("publish ") and _trace(s) == trace_id]
+    assert len(publish) == 1 and publish[0].resource.attributes["service.name"] == "certification"
+    assert consumer.parent.span_id == publish[0].context.span_id
     # The consumer's database work is a child of its processing span, in the same trace.
-    consumer_span = next(s for s in consumer_spans if format(s.context.trace_id, "032x") == trace_id)
-    children = [s for s in spans.get_finished_spans() if s.parent and s.parent.span_id == consumer_span.context.span_id]
-    assert any(s.resource.attributes["service.name"] == "notifier" for s in children)
+    children = [s for s in finished() if s.parent and s.parent.span_id == consumer.context.span_id]
+    assert any(s.resource.attributes["service.name"] == "notifier" and s.name.startswith("INSERT")
+               for s in children)

@@ -105,10 +105,15 @@ class TimerPoller:
 
     async def fire_due(self) -> int:
         """Fire every timer due now (one batch); returns how many were taken."""
+        if not self._handlers:
+            return 0
         now = self._clock.now()
         async with self._uow_factory() as uow:
+            # Only kinds this poller handles: during a rolling deploy an older worker must not
+            # take (and fail) a timer that only newer code knows how to fire.
             rows = (await uow.session.execute(
-                select(timers).where(timers.c.status == "pending", timers.c.due_at <= now)
+                select(timers).where(timers.c.status == "pending", timers.c.due_at <= now,
+                                     timers.c.kind.in_(self._handlers))
                 .order_by(timers.c.due_at, timers.c.id).limit(self._batch_size)
                 .with_for_update(skip_locked=True))).mappings().all()
             for row in rows:
@@ -119,15 +124,13 @@ class TimerPoller:
 
     async def _fire(self, uow: "UnitOfWork", row: Mapping[str, Any], now: datetime) -> None:
         timer = Timer(id=row["id"], kind=row["kind"], key=row["key"], due_at=row["due_at"], payload=row["payload"])
-        handler = self._handlers.get(timer.kind)
+        handler = self._handlers[timer.kind]
         parent = propagate.extract(row["headers"] or {})
         token = otel_context.attach(parent)
         try:
             with self._tracer.start_as_current_span(f"timer {timer.kind}", attributes={"timer.kind": timer.kind}):
                 try:
                     async with uow.session.begin_nested():
-                        if handler is None:
-                            raise LookupError(f"no handler for timer kind {timer.kind!r}")
                         await handler(timer, uow)
                         await uow.session.flush()
                     uow.keep_recorded_events()

@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Any
 
 from opentelemetry import propagate
-from sqlalchemy import insert, text
+from sqlalchemy import event, insert, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -41,7 +41,16 @@ class UnitOfWork:
         self.session = self._sessions()
         self.timers = TimerSchedule(self.session, self.clock)
         self._emitted = []
+        # The identity map holds clean objects weakly: an aggregate that recorded events and was
+        # flushed could be collected before commit (e.g. once a timer handler returns). Hold them.
+        self._held: list[Any] = []
+        event.listen(self.session.sync_session, "loaded_as_persistent", self._hold)
+        event.listen(self.session.sync_session, "transient_to_pending", self._hold)
         return self
+
+    def _hold(self, _session: Any, obj: Any) -> None:
+        if hasattr(obj, "pull_events"):
+            self._held.append(obj)
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
@@ -79,7 +88,8 @@ class UnitOfWork:
 
     def _pull_recorded(self) -> list[EventData]:
         events: list[EventData] = []
-        for obj in list(self.session.identity_map.values()):
+        # pull_events empties an aggregate's list, so an object seen twice yields its events once.
+        for obj in [*self.session.identity_map.values(), *self._held]:
             pull = getattr(obj, "pull_events", None)
             if pull is not None:
                 events.extend(pull())

@@ -81,6 +81,12 @@ class EmployeeAccountHandedOver(_AccountEvent):
     holder_generation: int
 
 
+class EmployeeAuthorisationEnded(_AccountEvent):
+    """EMP-13: an authorised personal account's authorisation ended with the account's deletion."""
+
+    event_type = "employee-accounts.account.authorisation_ended"
+
+
 class _InvitationEvent(EventData):
     """Base of the events of one authorisation invitation (EMP-12)."""
 

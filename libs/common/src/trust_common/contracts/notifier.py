@@ -55,3 +55,37 @@ class NotificationDeadLettered(_DeliveryEvent):
     event_type = "notifier.delivery.dead_lettered"
 
     error: str
+
+
+class NotificationReplayed(_DeliveryEvent):
+    """An operator replayed a dead-lettered delivery; its attempts start again."""
+
+    event_type = "notifier.delivery.replayed"
+
+
+class _EndpointEvent(EventData):
+    topic = TOPIC
+    aggregate_type = "webhook_endpoint"
+    aggregate_field = "endpoint_id"
+
+    endpoint_id: str
+    tenant_kind: str  # "enterprise" | "shop"
+    tenant_id: str
+
+
+class WebhookEndpointRegistered(_EndpointEvent):
+    """An enterprise or shop registered an endpoint (the URL and secret stay in the notifier)."""
+
+    event_type = "notifier.webhook_endpoint.registered"
+
+
+class WebhookSecretRotated(_EndpointEvent):
+    """A new signing secret; the previous ones stay valid until `previous_valid_until`."""
+
+    event_type = "notifier.webhook_endpoint.secret_rotated"
+
+    previous_valid_until: datetime
+
+
+class WebhookEndpointDisabled(_EndpointEvent):
+    event_type = "notifier.webhook_endpoint.disabled"
