@@ -6,12 +6,16 @@ from trust_common.projections import ACCOUNT_PROJECTION, SHOP_PROJECTION
 from trust_common.runtime import Runtime
 from trust_common.worker import WorkerSpec
 
+from shop_binding.handlers import INVITATION_EXPIRY, lapse_invitation
+from shop_binding.orm import start_mappers
 from shop_binding.settings import Settings
 
 
 def worker_spec(runtime: Runtime) -> WorkerSpec:
     """What this worker consumes and which timers it fires."""
-    return WorkerSpec(handlers={**ACCOUNT_PROJECTION, **SHOP_PROJECTION}, timers={})
+    start_mappers()
+    return WorkerSpec(handlers={**ACCOUNT_PROJECTION, **SHOP_PROJECTION},
+                      timers={INVITATION_EXPIRY: lapse_invitation})  # SHOP-6
 
 
 def main() -> None:

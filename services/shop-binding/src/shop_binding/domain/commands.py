@@ -1,0 +1,69 @@
+"""Commands: what a merchant, creator, support agent or account holder asks the service to do."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trust_common.contracts.shop_binding import BindingRole, LinkEntryPoint, UnlinkDecision
+
+
+@dataclass(frozen=True)
+class InviteCreator:
+    shop_id: str
+    creator_account_id: str
+    role: BindingRole
+
+
+@dataclass(frozen=True)
+class WithdrawInvitation:
+    shop_id: str
+    invitation_id: str
+
+
+@dataclass(frozen=True)
+class ConfirmInvitation:
+    invitation_id: str
+    creator_account_id: str
+    network_country: str | None  # from the edge gateway's header (SHOP-9)
+
+
+@dataclass(frozen=True)
+class DeclineInvitation:
+    invitation_id: str
+    creator_account_id: str
+
+
+@dataclass(frozen=True)
+class UnbindCreator:
+    shop_id: str
+    binding_id: str
+
+
+@dataclass(frozen=True)
+class RequestUnlink:
+    binding_id: str
+    creator_account_id: str
+
+
+@dataclass(frozen=True)
+class AnswerUnlinkRequest:
+    shop_id: str
+    request_id: str
+    decision: UnlinkDecision
+
+
+@dataclass(frozen=True)
+class ResolvePendingBinding:
+    binding_id: str
+    complete: bool  # True: the SHOP-10 reason is fixed; False: the binding is rejected
+
+
+@dataclass(frozen=True)
+class LinkBusinessCentre:
+    platform_account_id: str
+    business_centre_account_id: str
+    entry_point: LinkEntryPoint
+
+
+@dataclass(frozen=True)
+class UnlinkBusinessCentre:
+    platform_account_id: str

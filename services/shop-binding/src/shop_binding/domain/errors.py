@@ -1,0 +1,127 @@
+"""Typed domain errors, each naming the rule that refuses the command."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from trust_common.problems import Conflict, NotFound, RuleViolation
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed check: a stable code, the rule id and a readable message."""
+
+    code: str
+    rule: str
+    detail: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+class NotEligible(RuleViolation):
+    """SHOP-5: the account cannot be invited; lists every failed condition."""
+
+    slug, title, rule = "creator-not-eligible", "The creator account cannot be invited", "SHOP-5"
+
+    def __init__(self, failures: list[Failure]) -> None:
+        super().__init__("; ".join(f.detail for f in failures), failures=[f.as_dict() for f in failures])
+        self.failures = failures
+
+
+class ConfirmationFailed(RuleViolation):
+    """SHOP-9: binding failed at confirmation; lists every reason with its own code."""
+
+    slug, title, rule = "binding-failed", "The binding cannot be confirmed", "SHOP-9"
+
+    def __init__(self, failures: list[Failure]) -> None:
+        super().__init__("; ".join(f.detail for f in failures), failures=[f.as_dict() for f in failures])
+        self.failures = failures
+
+
+class SlotsFull(RuleViolation):
+    slug, title, rule = "shop-slots-full", "The shop has no free slot of this kind", "SHOP-1"
+
+
+class CreatorAlreadyBound(Conflict):
+    slug, title, rule = "creator-already-bound", "The creator account is already bound to a shop", "SHOP-2"
+
+
+class UnbindTooEarly(RuleViolation):
+    slug, title, rule = "unbind-too-early", "A binding can be undone only 24 hours after it was made", "SHOP-3"
+
+    def __init__(self, allowed_from: datetime) -> None:
+        super().__init__(f"the binding can be undone from {allowed_from.isoformat()}",
+                         allowed_from=allowed_from.isoformat())
+
+
+class InvitationExpired(RuleViolation):
+    slug, title, rule = "invitation-expired", "The 48-hour confirmation window has closed", "SHOP-6"
+
+
+class InvitationNotPending(Conflict):
+    slug, title, rule = "invitation-not-pending", "The invitation is no longer open", "SHOP-6"
+
+
+class DuplicateInvitation(Conflict):
+    slug, title, rule = "invitation-already-open", "An invitation to this creator is already open", "SHOP-6"
+
+
+class OfficialUnbindLimitReached(RuleViolation):
+    slug, title, rule = "official-unbind-limit", "The shop has used its 3 official-account unbinds", "SHOP-7"
+
+
+class ChannelBindingLimitReached(RuleViolation):
+    slug, title, rule = "channel-binding-limit", "10 channel bindings within 180 days reached", "SHOP-8"
+
+    def __init__(self, next_frees_at: datetime | None) -> None:
+        when = next_frees_at.isoformat() if next_frees_at else None
+        super().__init__(f"the next channel binding frees up at {when}", next_frees_at=when)
+
+
+class BindingNotActive(Conflict):
+    slug, title = "binding-not-active", "The binding is not active (not yet completed, or already ended)"
+
+
+class BindingNotPending(Conflict):
+    slug, title, rule = "binding-not-pending", "The binding is not waiting in `binding`", "SHOP-10"
+
+
+class UnlinkRequestAlreadyOpen(Conflict):
+    slug, title, rule = "unlink-request-open", "An unlink request for this binding is already open", "SHOP-11"
+
+
+class UnlinkRequestAnswered(Conflict):
+    slug, title, rule = "unlink-request-answered", "The unlink request was already answered", "SHOP-11"
+
+
+class AlreadyLinked(RuleViolation):
+    slug, title, rule = "already-linked", "already linked to another account", "LINK-1"
+
+
+class MarketNotEnabled(RuleViolation):
+    slug, title, rule = "link-market-not-enabled", "Business-centre links are not available in this market", "LINK-1"
+
+
+class ShopNotFound(NotFound):
+    title = "No such shop"
+
+
+class AccountNotFound(NotFound):
+    title = "No such account"
+
+
+class InvitationNotFound(NotFound):
+    title = "No such invitation"
+
+
+class BindingNotFound(NotFound):
+    title = "No such binding"
+
+
+class UnlinkRequestNotFound(NotFound):
+    title = "No such unlink request"
+
+
+class LinkNotFound(NotFound):
+    title = "No business-centre link"

@@ -1,0 +1,265 @@
+"""The shop aggregate: its slots, invitations, bindings, unlink requests and limits (SHOP-1 … SHOP-11).
+
+One shop is one consistency boundary (its row is locked while a command runs); the one rule
+across shops, a creator bound to one shop at a time (SHOP-2), is also held by a unique index.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from trust_common.contracts.platform import AccountSnapshot, ShopOnboarding, ShopSnapshot
+from trust_common.contracts.shop_binding import (
+    BindingEndReason, BindingRole, ShopBindingCreated, ShopBindingEnded, ShopBindingPending,
+    ShopInvitationConfirmed, ShopInvitationDeclined, ShopInvitationLapsed, ShopInvitationSent,
+    ShopInvitationWithdrawn, UnlinkAnswered, UnlinkDecision, UnlinkRequested,
+)
+from trust_common.domain import Aggregate
+
+from shop_binding.domain import checks
+from shop_binding.domain.errors import (
+    BindingNotActive, BindingNotFound, ChannelBindingLimitReached, ConfirmationFailed, DuplicateInvitation, InvitationNotFound,
+    NotEligible, OfficialUnbindLimitReached, SlotsFull, UnlinkRequestAlreadyOpen, UnlinkRequestNotFound,
+)
+from shop_binding.domain.model import Binding, BindingStatus, Invitation, InvitationStatus, UnlinkRequest, UnlinkStatus
+
+OFFICIAL_UNBIND_LIMIT = 3  # SHOP-7, over the shop's whole history
+CHANNEL_BINDING_LIMIT = 10  # SHOP-8, within any rolling window
+CHANNEL_WINDOW = timedelta(days=180)
+
+
+def slot_capacity(onboarding: ShopOnboarding, role: BindingRole) -> int:
+    """SHOP-1: open recruitment binds 1 official; an invited shop 1 official + 4 channel."""
+    if role == BindingRole.OFFICIAL:
+        return 1
+    return 4 if onboarding == ShopOnboarding.INVITED else 0
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """What the shop has used of its slots and limits (SHOP-1, SHOP-7, SHOP-8)."""
+
+    official_capacity: int
+    official_used: int
+    channel_capacity: int
+    channel_used: int
+    official_unbinds_used: int
+    channel_bindings_used: int
+    next_channel_binding_frees_at: datetime | None
+
+
+class Shop(Aggregate):
+    def __init__(self, shop_id: str) -> None:
+        self.shop_id = shop_id
+        self.official_unbinds_used = 0
+        self.invitations: list[Invitation] = []
+        self.bindings: list[Binding] = []
+        self.unlink_requests: list[UnlinkRequest] = []
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def ledger(self, facts: ShopSnapshot, now: datetime) -> Ledger:
+        window = self._channel_bindings_in_window(now)
+        return Ledger(
+            official_capacity=slot_capacity(facts.onboarding, BindingRole.OFFICIAL),
+            official_used=len(self._occupying(BindingRole.OFFICIAL)),
+            channel_capacity=slot_capacity(facts.onboarding, BindingRole.CHANNEL),
+            channel_used=len(self._occupying(BindingRole.CHANNEL)),
+            official_unbinds_used=self.official_unbinds_used,
+            channel_bindings_used=len(window),
+            next_channel_binding_frees_at=window[0] + CHANNEL_WINDOW if window else None)
+
+    def eligibility(self, facts: ShopSnapshot, account: AccountSnapshot, *, bound_shop_id: str | None,
+                    now: datetime) -> list[checks.Failure]:
+        """SHOP-5: every failed condition for inviting this account."""
+        return checks.eligibility_failures(account, facts, bound_shop_id=bound_shop_id, today=_today(now))
+
+    def binding(self, binding_id: str) -> Binding:
+        for binding in self.bindings:
+            if binding.binding_id == binding_id:
+                return binding
+        raise BindingNotFound(f"no binding {binding_id} in this shop")
+
+    def invitation(self, invitation_id: str) -> Invitation:
+        for invitation in self.invitations:
+            if invitation.invitation_id == invitation_id:
+                return invitation
+        raise InvitationNotFound(f"no invitation {invitation_id}")
+
+    # -- invitations -----------------------------------------------------------------------------
+
+    def invite(self, facts: ShopSnapshot, account: AccountSnapshot, role: BindingRole, *, invitation_id: str,
+               bound_shop_id: str | None, now: datetime) -> Invitation:
+        """Invite an eligible account (SHOP-5) into a free slot (SHOP-1) within the limits (SHOP-8)."""
+        failures = self.eligibility(facts, account, bound_shop_id=bound_shop_id, now=now)
+        if failures:
+            raise NotEligible(failures)
+        self._require_room(facts, role, now)
+        if any(i.is_pending and i.creator_account_id == account.account_id for i in self.invitations):
+            raise DuplicateInvitation("this creator already has an open invitation from the shop")
+        invitation = Invitation(invitation_id, self.shop_id, facts.owner_account_id, account.account_id, role, now)
+        self.invitations.append(invitation)
+        self.record(ShopInvitationSent(**_invitation_fields(invitation), sent_at=now,
+                                       expires_at=invitation.expires_at))
+        return invitation
+
+    def confirm(self, invitation_id: str, facts: ShopSnapshot, account: AccountSnapshot, *, binding_id: str,
+                bound_shop_id: str | None, network_country: str | None, now: datetime) -> Binding:
+        """The creator confirms within 48 hours (SHOP-6); SHOP-9 failures are all reported at once;
+        a SHOP-10 reason leaves the binding in `binding`."""
+        invitation = self._creators_invitation(invitation_id, account.account_id)
+        invitation.require_answerable(now)
+        failures = checks.confirmation_failures(account, facts, bound_shop_id=bound_shop_id,
+                                                network_country=network_country, today=_today(now))
+        if failures:
+            raise ConfirmationFailed(failures)
+        self._require_room(facts, invitation.role, now)
+        binding = Binding(binding_id, invitation, checks.pending_reason(account, facts), now)
+        self.bindings.append(binding)
+        invitation.close(InvitationStatus.CONFIRMED, now)
+        invitation.binding_id = binding_id
+        self.record(ShopInvitationConfirmed(**_invitation_fields(invitation), binding_id=binding_id))
+        if binding.pending_reason is not None:
+            self.record(ShopBindingPending(**_binding_fields(binding), invitation_id=invitation_id,
+                                           reason=binding.pending_reason))
+        else:
+            self._record_created(binding)
+        return binding
+
+    def decline(self, invitation_id: str, creator_account_id: str, now: datetime) -> Invitation:
+        invitation = self._creators_invitation(invitation_id, creator_account_id)
+        invitation.require_answerable(now)
+        invitation.close(InvitationStatus.DECLINED, now)
+        self.record(ShopInvitationDeclined(**_invitation_fields(invitation)))
+        return invitation
+
+    def withdraw(self, invitation_id: str, now: datetime) -> Invitation:
+        invitation = self.invitation(invitation_id)
+        invitation.close(InvitationStatus.WITHDRAWN, now)
+        self.record(ShopInvitationWithdrawn(**_invitation_fields(invitation)))
+        return invitation
+
+    def lapse(self, invitation_id: str, now: datetime) -> bool:
+        """SHOP-6: an invitation still pending when its 48 hours end lapses (once)."""
+        invitation = self.invitation(invitation_id)
+        if not invitation.is_pending or now < invitation.expires_at:
+            return False
+        invitation.close(InvitationStatus.LAPSED, now)
+        self.record(ShopInvitationLapsed(**_invitation_fields(invitation)))
+        return True
+
+    # -- bindings --------------------------------------------------------------------------------
+
+    def unbind(self, binding_id: str, now: datetime) -> Binding:
+        """The shop undoes a binding: after 24 hours (SHOP-3), official at most 3 times ever (SHOP-7)."""
+        binding = self.binding(binding_id)
+        self._end(binding, BindingEndReason.UNBOUND_BY_SHOP, now)
+        return binding
+
+    def complete_pending(self, binding_id: str, now: datetime) -> Binding:
+        """SHOP-10: support resolved the reason; the binding becomes active."""
+        binding = self.binding(binding_id)
+        binding.complete(now)
+        self._record_created(binding)
+        return binding
+
+    def reject_pending(self, binding_id: str, now: datetime) -> Binding:
+        binding = self.binding(binding_id)
+        binding.reject(now)
+        self.record(ShopBindingEnded(**_binding_fields(binding), reason=binding.end_reason, ended_at=now))
+        return binding
+
+    # -- unlink requests (SHOP-11) ---------------------------------------------------------------
+
+    def request_unlink(self, binding_id: str, creator_account_id: str, *, request_id: str,
+                       now: datetime) -> UnlinkRequest:
+        binding = self.binding(binding_id)
+        if binding.creator_account_id != creator_account_id:
+            raise BindingNotFound(f"no binding {binding_id} of this account")
+        if binding.status != BindingStatus.ACTIVE:
+            raise BindingNotActive(f"the binding is {binding.status}")
+        if any(r.binding_id == binding_id and r.status == UnlinkStatus.OPEN for r in self.unlink_requests):
+            raise UnlinkRequestAlreadyOpen("an unlink request for this binding is already open")
+        request = UnlinkRequest(request_id, binding, now)
+        self.unlink_requests.append(request)
+        self.record(UnlinkRequested(**_unlink_fields(request)))
+        return request
+
+    def answer_unlink(self, request_id: str, decision: UnlinkDecision, now: datetime) -> UnlinkRequest:
+        """On agreement the binding ends (within SHOP-3 and SHOP-7) and its slot is free."""
+        request = self._unlink_request(request_id)
+        if decision == UnlinkDecision.AGREED:
+            request.require_open()
+            self._end(self.binding(request.binding_id), BindingEndReason.UNLINK_AGREED, now)
+        request.answer(UnlinkStatus(decision.value), now)
+        self.record(UnlinkAnswered(**_unlink_fields(request), decision=decision))
+        return request
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _end(self, binding: Binding, reason: BindingEndReason, now: datetime) -> None:
+        # Every undoing of an official binding counts against SHOP-7, whoever asked for it.
+        if binding.role == BindingRole.OFFICIAL and self.official_unbinds_used >= OFFICIAL_UNBIND_LIMIT:
+            raise OfficialUnbindLimitReached(
+                f"the shop has unbound its official account {self.official_unbinds_used} times")
+        binding.end(reason, now)
+        if binding.role == BindingRole.OFFICIAL:
+            self.official_unbinds_used += 1
+        self.record(ShopBindingEnded(**_binding_fields(binding), reason=reason, ended_at=now))
+
+    def _require_room(self, facts: ShopSnapshot, role: BindingRole, now: datetime) -> None:
+        capacity = slot_capacity(facts.onboarding, role)
+        if len(self._occupying(role)) >= capacity:  # SHOP-1
+            raise SlotsFull(f"the shop ({facts.onboarding} onboarding) has {capacity} {role} slot(s), none free")
+        if role == BindingRole.CHANNEL:  # SHOP-8
+            window = self._channel_bindings_in_window(now)
+            if len(window) >= CHANNEL_BINDING_LIMIT:
+                raise ChannelBindingLimitReached(window[0] + CHANNEL_WINDOW)
+
+    def _occupying(self, role: BindingRole) -> list[Binding]:
+        return [b for b in self.bindings if b.role == role and b.occupies_slot]
+
+    def _channel_bindings_in_window(self, now: datetime) -> list[datetime]:
+        """When each channel binding counted in the rolling 180 days was made, oldest first."""
+        return sorted(b.created_at for b in self.bindings
+                      if b.counts_toward_channel_limit and b.created_at > now - CHANNEL_WINDOW)
+
+    def _creators_invitation(self, invitation_id: str, creator_account_id: str) -> Invitation:
+        invitation = self.invitation(invitation_id)
+        if invitation.creator_account_id != creator_account_id:  # X-3: another creator's is not found
+            raise InvitationNotFound(f"no invitation {invitation_id}")
+        return invitation
+
+    def _unlink_request(self, request_id: str) -> UnlinkRequest:
+        for request in self.unlink_requests:
+            if request.request_id == request_id:
+                return request
+        raise UnlinkRequestNotFound(f"no unlink request {request_id} for this shop")
+
+    def _record_created(self, binding: Binding) -> None:
+        assert binding.bound_at is not None
+        self.record(ShopBindingCreated(
+            **_binding_fields(binding), invitation_id=binding.invitation_id, bound_at=binding.bound_at,
+            products_synced_to_showcase=binding.capabilities.products_synced_to_showcase))  # SHOP-4
+
+
+def _today(now: datetime) -> date:
+    return now.date()
+
+
+def _invitation_fields(invitation: Invitation) -> dict[str, object]:
+    return {"invitation_id": invitation.invitation_id, "shop_id": invitation.shop_id,
+            "shop_owner_account_id": invitation.shop_owner_account_id,
+            "creator_account_id": invitation.creator_account_id, "role": invitation.role}
+
+
+def _binding_fields(binding: Binding) -> dict[str, object]:
+    return {"binding_id": binding.binding_id, "shop_id": binding.shop_id,
+            "shop_owner_account_id": binding.shop_owner_account_id,
+            "creator_account_id": binding.creator_account_id, "role": binding.role}
+
+
+def _unlink_fields(request: UnlinkRequest) -> dict[str, object]:
+    return {"request_id": request.request_id, "binding_id": request.binding_id, "shop_id": request.shop_id,
+            "shop_owner_account_id": request.shop_owner_account_id,
+            "creator_account_id": request.creator_account_id}

@@ -1,0 +1,56 @@
+"""FastAPI dependencies of the routes: the bus, a read session, the clock, tenancy checks (X-3)."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trust_common.auth import CurrentPrincipal, Principal, Role
+from trust_common.messagebus import MessageBus
+
+from shop_binding.domain.errors import ShopNotFound
+
+
+def get_bus(request: Request) -> MessageBus:
+    return request.app.state.bus
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.runtime.sessions() as session:
+        yield session
+
+
+def get_now(request: Request) -> datetime:
+    return request.app.state.runtime.clock.now()
+
+
+def network_country(request: Request) -> str | None:
+    """SHOP-9: the country the edge gateway resolved from the client's address."""
+    value = request.headers.get(request.app.state.runtime.settings.network_country_header)
+    return value.strip().upper() if value and value.strip() else None
+
+
+def merchant(principal: CurrentPrincipal) -> Principal:
+    return principal.require(Role.MERCHANT)
+
+
+def creator(principal: CurrentPrincipal) -> str:
+    return principal.require(Role.CREATOR).require_account()
+
+
+def owned_shop(shop_id: str, principal: Annotated[Principal, Depends(merchant)]) -> str:
+    """X-3: another merchant's shop is not found (its existence is not revealed)."""
+    if shop_id not in principal.shop_ids:
+        raise ShopNotFound(f"no shop {shop_id}")
+    return shop_id
+
+
+BusDep = Annotated[MessageBus, Depends(get_bus)]
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+NowDep = Annotated[datetime, Depends(get_now)]
+NetworkCountry = Annotated[str | None, Depends(network_country)]
+OwnedShop = Annotated[str, Depends(owned_shop)]
+CreatorAccount = Annotated[str, Depends(creator)]

@@ -1,0 +1,38 @@
+"""Business-centre link routes (LINK-1) for the platform account the caller acts as."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from trust_common.auth import CurrentPrincipal
+
+from shop_binding import views
+from shop_binding.domain import commands
+from shop_binding.domain.errors import LinkNotFound
+from shop_binding.entrypoints.dependencies import BusDep, SessionDep
+from shop_binding.entrypoints.schemas import LinkCreate, LinkPublic
+
+router = APIRouter(prefix="/v1/business-centre-links", tags=["business-centre links"])
+
+
+@router.post("", status_code=201)
+async def link(body: LinkCreate, principal: CurrentPrincipal, bus: BusDep) -> LinkPublic:
+    """Link from the sign-up, login, user-settings or ad-creation entry point (recorded)."""
+    command = commands.LinkBusinessCentre(principal.require_account(), body.business_centre_account_id,
+                                          body.entry_point)
+    return LinkPublic.model_validate(await bus.handle(command))
+
+
+@router.get("/me")
+async def my_link(principal: CurrentPrincipal, session: SessionDep) -> LinkPublic:
+    """The live link and the platform account's name, as user settings show it."""
+    found = await views.link_of_account(session, principal.require_account())
+    if found is None:
+        raise LinkNotFound("this account has no business-centre link")
+    row, name = found
+    return LinkPublic.model_validate({**row._mapping, "platform_account_name": name})
+
+
+@router.delete("/me")
+async def unlink(principal: CurrentPrincipal, bus: BusDep) -> LinkPublic:
+    link = await bus.handle(commands.UnlinkBusinessCentre(principal.require_account()))
+    return LinkPublic.model_validate(link)
