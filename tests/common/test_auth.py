@@ -61,3 +61,26 @@ def test_a_principal_without_the_role_is_forbidden():
     principal = TokenVerifier(SETTINGS).verify(mint_token(SETTINGS, "u", [Role.CREATOR]))
     with pytest.raises(Forbidden):
         principal.require(Role.AUDITOR)
+
+
+def test_during_a_key_rotation_tokens_of_the_old_and_the_new_key_are_both_accepted():
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    def pair():
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        public = private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        return private, public
+
+    (old_private, old_public), (new_private, new_public), (rogue_private, _) = pair(), pair(), pair()
+    settings = CommonSettings(environment="test", jwt_algorithms=["RS256"],
+                              jwt_public_keys={"2026-01": old_public, "2026-07": new_public})
+    verifier = TokenVerifier(settings)
+    for kid, private in (("2026-01", old_private), ("2026-07", new_private)):
+        token = mint_token(settings, f"u-{kid}", [Role.AUDITOR], private_key=private, algorithm="RS256", key_id=kid)
+        assert verifier.verify(token).subject == f"u-{kid}"
+    for kid in ("2026-07", "unknown"):
+        forged = mint_token(settings, "u", [Role.AUDITOR], private_key=rogue_private, algorithm="RS256", key_id=kid)
+        with pytest.raises(Unauthorized):
+            verifier.verify(forged)

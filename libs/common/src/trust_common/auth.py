@@ -58,12 +58,23 @@ class TokenVerifier:
         self._algorithms = list(settings.jwt_algorithms)
         asymmetric = any(a.startswith(("RS", "ES", "PS", "Ed")) for a in self._algorithms)
         self._key: Any = settings.jwt_public_key if asymmetric else settings.jwt_secret.get_secret_value()
+        self._keys_by_id = dict(settings.jwt_public_keys) if asymmetric else {}
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
 
+    def _key_for(self, token: str) -> Any:
+        if not self._keys_by_id:
+            return self._key
+        kid = jwt.get_unverified_header(token).get("kid")
+        if kid in self._keys_by_id:
+            return self._keys_by_id[kid]
+        if self._key is not None:
+            return self._key
+        raise Unauthorized("the bearer token is signed with an unknown key")
+
     def verify(self, token: str) -> Principal:
         try:
-            claims = jwt.decode(token, self._key, algorithms=self._algorithms, audience=self._audience,
+            claims = jwt.decode(token, self._key_for(token), algorithms=self._algorithms, audience=self._audience,
                                 issuer=self._issuer, options={"require": ["exp", "iat", "sub", "iss", "aud"]})
         except jwt.ExpiredSignatureError as error:
             raise Unauthorized("the bearer token has expired") from error
@@ -84,8 +95,8 @@ class TokenVerifier:
 def mint_token(settings: CommonSettings, subject: str, roles: list[Role] | list[str], *,
                account_id: str | None = None, enterprise_ids: list[str] | None = None,
                shop_ids: list[str] | None = None, employee_account_id: str | None = None,
-               ttl: timedelta = timedelta(hours=1), clock: Clock | None = None, private_key: str | None = None,
-               algorithm: str | None = None) -> str:
+               ttl: timedelta = timedelta(hours=1), clock: Clock | None = None, private_key: Any = None,
+               algorithm: str | None = None, key_id: str | None = None) -> str:
     """Issue a token as the platform's identity provider would; for development and tests."""
     now: datetime = (clock or SystemClock()).now()
     claims: dict[str, Any] = {
@@ -99,7 +110,7 @@ def mint_token(settings: CommonSettings, subject: str, roles: list[Role] | list[
             claims[name] = value
     algorithm = algorithm or settings.jwt_algorithms[0]
     key = private_key or settings.jwt_secret.get_secret_value()
-    return jwt.encode(claims, key, algorithm=algorithm)
+    return jwt.encode(claims, key, algorithm=algorithm, headers={"kid": key_id} if key_id else None)
 
 
 def bearer_token(request: Request) -> str | None:

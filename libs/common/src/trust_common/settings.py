@@ -29,6 +29,9 @@ class CommonSettings(BaseSettings):
     jwt_algorithms: list[str] = ["HS256"]
     jwt_secret: SecretStr = SecretStr("dev-only-secret-not-for-production-use")
     jwt_public_key: str | None = None
+    # Key rotation: tokens name their key with the `kid` header; during a rotation the old and
+    # the new public key are both listed here (JSON object kid → PEM).
+    jwt_public_keys: dict[str, str] = {}
     jwt_issuer: str = "https://auth.trust.local"
     jwt_audience: str = "trust-platform"
 
@@ -52,7 +55,8 @@ class CommonSettings(BaseSettings):
         problems = []
         if "HS256" in self.jwt_algorithms and self.jwt_secret.get_secret_value() in PLACEHOLDER_SECRETS:
             problems.append("TRUST_JWT_SECRET is a placeholder")
-        if any(a.startswith(("RS", "ES", "PS")) for a in self.jwt_algorithms) and not self.jwt_public_key:
+        if (any(a.startswith(("RS", "ES", "PS")) for a in self.jwt_algorithms)
+                and not (self.jwt_public_key or self.jwt_public_keys)):
             problems.append("TRUST_JWT_PUBLIC_KEY is required for asymmetric algorithms")
         url = self.database_url.get_secret_value()
         if ":trust@" in url or ":password@" in url:
