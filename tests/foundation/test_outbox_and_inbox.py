@@ -105,3 +105,24 @@ async def test_a_rolled_back_change_leaves_no_event(certification):
     async with certification.runtime.sessions() as session:
         rows = (await session.execute(select(outbox.c.id).where(outbox.c.message_key == probe_id))).all()
     assert rows == []
+
+
+async def test_the_backlog_gauges_show_unsent_rows_and_the_age_of_the_oldest(certification):
+    from trust_common.outbox import OutboxRelay
+
+    await certification.kill_worker()
+    try:
+        async with certification.runtime.uow() as uow:
+            uow.emit(ProbeRecorded(probe_id=str(uuid.uuid4()), note="waiting"))
+            await uow.commit()
+        relay = OutboxRelay(certification.runtime.sessions, producer=None)  # type: ignore[arg-type]
+        await relay.observe_backlog()
+        assert REGISTRY.get_sample_value("outbox_backlog") >= 1
+        assert REGISTRY.get_sample_value("outbox_oldest_unsent_age_seconds") >= 0
+    finally:
+        await certification.start_worker()
+    async with certification.runtime.sessions() as session:
+        async def drained() -> bool:
+            await OutboxRelay(certification.runtime.sessions, producer=None).observe_backlog()  # type: ignore[arg-type]
+            return REGISTRY.get_sample_value("outbox_backlog") == 0
+        await eventually(drained)

@@ -25,6 +25,9 @@ from trust_common.uow import OUTBOX_CHANNEL
 
 log = logging.getLogger(__name__)
 
+# The backlog gauges cost a count over unsent rows: refreshed at most this often.
+BACKLOG_OBSERVATION_SECONDS = 1.0
+
 # Namespace of the shard advisory locks (first key of pg_try_advisory_xact_lock(int, int)).
 SHARD_LOCK_NAMESPACE = 0x0B0C
 
@@ -56,11 +59,15 @@ class OutboxRelay:
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until stopped; a NOTIFY from a committing unit of work wakes it at once."""
         listener = await self._listen()
+        observed_at = 0.0
         try:
             while not stop.is_set():
                 self._wake.clear()
                 try:
                     published = await self.relay_once()
+                    if time.monotonic() - observed_at >= BACKLOG_OBSERVATION_SECONDS:
+                        await self.observe_backlog()
+                        observed_at = time.monotonic()
                 except Exception:  # Kafka or the database away: rows stay unsent, retry soon
                     log.exception("outbox relay batch failed")
                     published = 0
@@ -78,7 +85,6 @@ class OutboxRelay:
             rows = (await session.execute(
                 TAKE_BATCH, {"namespace": SHARD_LOCK_NAMESPACE, "limit": self._batch_size})).mappings().all()
             if not rows:
-                await self._observe_backlog(session)
                 return 0
             started = time.perf_counter()
             deliveries = [await self._send(row) for row in rows]
@@ -107,12 +113,14 @@ class OutboxRelay:
         finally:
             otel_context.detach(token)
 
-    async def _observe_backlog(self, session: AsyncSession) -> None:
-        count, oldest = (await session.execute(
-            select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.sent_at.is_(None)))).one()
+    async def observe_backlog(self) -> None:
+        """Set the backlog gauges: unsent rows and the age of the oldest (what SREs alert on)."""
+        async with self._sessions() as session:
+            count, age = (await session.execute(select(
+                func.count(), func.coalesce(func.extract("epoch", func.now() - func.min(outbox.c.created_at)), 0))
+                .where(outbox.c.sent_at.is_(None)))).one()
         metrics.OUTBOX_BACKLOG.set(count)
-        age = (await session.execute(select(func.extract("epoch", func.now() - oldest)))).scalar() if oldest else 0
-        metrics.OUTBOX_OLDEST_AGE.set(float(age or 0))
+        metrics.OUTBOX_OLDEST_AGE.set(float(age))
 
     async def _listen(self) -> asyncpg.Connection | None:
         if not self._listen_dsn:
