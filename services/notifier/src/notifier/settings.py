@@ -1,12 +1,59 @@
 """Settings of the notifier service."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import SecretStr
 
-from trust_common.settings import CommonSettings
+from trust_common.settings import PLACEHOLDER_SECRETS, CommonSettings
+
+from notifier.domain.delivery import RetryPolicy
 
 
 class Settings(CommonSettings):
     service_name: str = "notifier"
     database_url: SecretStr = SecretStr("postgresql+asyncpg://trust:trust@127.0.0.1:54329/notifier")
     http_port: int = 8104
+
+    # NOTE-1: reminders this many hours before a 48-hour window closes.
+    window_reminder_hours: list[float] = [24.0, 2.0]
+
+    # NOTE-4: email over SMTP (the local stack runs deploy/local/smtp-sink.sh on 18025).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 18025
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = 10.0
+    email_from: str = "Trust Platform <no-reply@trust.local>"
+    message_id_domain: str = "notifier.trust.local"
+
+    # NOTE-4: webhooks and retries.
+    webhook_timeout_seconds: float = 5.0
+    webhook_allow_http: bool = True  # refused outside development and test below
+    webhook_secret_grace_hours: float = 24.0
+    webhook_secret_key: SecretStr = SecretStr("dev-only-secret-not-for-production-use")  # seals secrets at rest
+    delivery_max_attempts: int = 6
+    delivery_backoff_seconds: float = 30.0
+    delivery_max_backoff_seconds: float = 3600.0
+    delivery_lease_seconds: float = 60.0
+
+    def placeholder_problems(self) -> list[str]:
+        problems = ["TRUST_WEBHOOK_ALLOW_HTTP must be false in production"] if self.webhook_allow_http else []
+        if self.webhook_secret_key.get_secret_value() in PLACEHOLDER_SECRETS:
+            problems.append("TRUST_WEBHOOK_SECRET_KEY is a placeholder")
+        return problems
+
+    @property
+    def reminder_offsets(self) -> list[timedelta]:
+        return [timedelta(hours=h) for h in self.window_reminder_hours]
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(max_attempts=self.delivery_max_attempts,
+                           base_delay=timedelta(seconds=self.delivery_backoff_seconds),
+                           max_delay=timedelta(seconds=self.delivery_max_backoff_seconds))
+
+    @property
+    def delivery_lease(self) -> timedelta:
+        return timedelta(seconds=self.delivery_lease_seconds)

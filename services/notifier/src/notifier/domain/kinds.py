@@ -1,0 +1,30 @@
+"""Kinds of notification and which of them are critical (cannot be muted, NOTE-4)."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from trust_common.contracts.notifier import Channel
+
+
+class Kind(StrEnum):
+    WINDOW_PROMPT = "window.prompt"  # NOTE-1: a 48-hour window opened
+    WINDOW_REMINDER = "window.reminder"  # NOTE-1: the window closes soon
+    WINDOW_LAPSED = "window.lapsed"  # NOTE-1: told to the initiator
+    CERT_SUBMITTED = "certification.submitted"  # NOTE-2
+    CERT_OUTCOME = "certification.outcome"  # NOTE-2: approved / rejected with reasons / failed
+    CERT_CORRECTION_DEADLINE = "certification.correction_deadline"  # NOTE-2, CERT-7: 10 days
+    CERT_REOPEN_WINDOW = "certification.reopen_window"  # NOTE-2, CERT-7: 30 days
+    CERT_EXPIRY_REMINDER = "certification.expiry_reminder"  # NOTE-2, CERT-8
+    DEPARTURE_UNBIND = "departure.unbind_real_name"  # NOTE-3, EMP-9
+
+
+# NOTE-4: deadlines and certification outcomes are critical. Decision: a lapse notice only
+# reports what already happened and the submission receipt asks for nothing, so both may be muted.
+CRITICAL_KINDS = frozenset(Kind) - {Kind.WINDOW_LAPSED, Kind.CERT_SUBMITTED}
+
+# Channels a recipient (a platform account) may mute; webhooks belong to a tenant, not a person.
+MUTABLE_CHANNELS = frozenset({Channel.INBOX, Channel.EMAIL})
+
+
+def is_critical(kind: Kind) -> bool:
+    return kind in CRITICAL_KINDS

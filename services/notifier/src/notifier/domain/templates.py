@@ -1,0 +1,119 @@
+"""Text of every notification kind in zh-CN, en and vi, with a locale fallback."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from notifier.domain.kinds import Kind
+
+DEFAULT_LOCALE = "en"
+LOCALES = ("zh-CN", "en", "vi")
+
+# What a 48-hour window is about, per locale (NOTE-1).
+WINDOW_LABELS: dict[str, dict[str, str]] = {
+    "employee_invitation": {"zh-CN": "员工号授权邀请", "en": "employee account authorisation invitation",
+                            "vi": "lời mời ủy quyền tài khoản nhân viên"},
+    "shop_invitation": {"zh-CN": "店铺绑定邀请", "en": "shop binding invitation",
+                        "vi": "lời mời liên kết cửa hàng"},
+}
+
+OUTCOME_LABELS: dict[str, dict[str, str]] = {
+    "approved": {"zh-CN": "已通过", "en": "approved", "vi": "đã được duyệt"},
+    "rejected": {"zh-CN": "未通过，请按原因修改后重新提交", "en": "rejected; correct it and resubmit",
+                 "vi": "bị từ chối; vui lòng sửa và gửi lại"},
+    "failed": {"zh-CN": "认证失败", "en": "failed", "vi": "thất bại"},
+}
+
+TEMPLATES: dict[Kind, dict[str, tuple[str, str]]] = {
+    Kind.WINDOW_PROMPT: {
+        "zh-CN": ("请在48小时内确认：{label}", "您收到一个{label}，请在 {closes_at} 前确认，逾期邀请将失效。"),
+        "en": ("Please confirm within 48 hours: {label}",
+               "You have a {label}. Confirm it before {closes_at}; after that it lapses."),
+        "vi": ("Vui lòng xác nhận trong 48 giờ: {label}",
+               "Bạn có một {label}. Hãy xác nhận trước {closes_at}; sau đó lời mời sẽ hết hạn."),
+    },
+    Kind.WINDOW_REMINDER: {
+        "zh-CN": ("提醒：{label}将在{hours_left}小时后失效", "请在 {closes_at} 前确认{label}。"),
+        "en": ("Reminder: your {label} lapses in {hours_left} h", "Confirm your {label} before {closes_at}."),
+        "vi": ("Nhắc nhở: {label} sẽ hết hạn sau {hours_left} giờ", "Hãy xác nhận {label} trước {closes_at}."),
+    },
+    Kind.WINDOW_LAPSED: {
+        "zh-CN": ("{label}已失效", "对方未在48小时内确认，{label}已失效，如需要请重新发送。"),
+        "en": ("Your {label} lapsed", "It was not confirmed within 48 hours. Send it again if still needed."),
+        "vi": ("{label} đã hết hạn", "Lời mời không được xác nhận trong 48 giờ. Hãy gửi lại nếu cần."),
+    },
+    Kind.CERT_SUBMITTED: {
+        "zh-CN": ("认证申请已提交", "您的认证申请已收到，审核将在2个工作日内完成。"),
+        "en": ("Certification application received", "We received your application; review takes up to 2 working days."),
+        "vi": ("Đã nhận hồ sơ xác minh", "Chúng tôi đã nhận hồ sơ; việc xét duyệt mất tối đa 2 ngày làm việc."),
+    },
+    Kind.CERT_OUTCOME: {
+        "zh-CN": ("认证审核结果：{outcome}", "审核结果：{outcome}。{reasons}"),
+        "en": ("Certification review: {outcome}", "Your application was {outcome}. {reasons}"),
+        "vi": ("Kết quả xét duyệt xác minh: {outcome}", "Hồ sơ của bạn {outcome}. {reasons}"),
+    },
+    Kind.CERT_CORRECTION_DEADLINE: {
+        "zh-CN": ("请在10天内补充资料", "请在 {deadline} 前提交准确资料，否则申请将失败。"),
+        "en": ("Correct your application within 10 days",
+               "Provide accurate information before {deadline}, or the application fails."),
+        "vi": ("Vui lòng bổ sung trong 10 ngày", "Hãy cung cấp thông tin chính xác trước {deadline}, nếu không hồ sơ sẽ thất bại."),
+    },
+    Kind.CERT_REOPEN_WINDOW: {
+        "zh-CN": ("可在30天内重新提交", "申请已失败，您可在 {deadline} 前重新提交同一申请。"),
+        "en": ("You can resubmit within 30 days", "The application failed; you may reopen it until {deadline}."),
+        "vi": ("Bạn có thể gửi lại trong 30 ngày", "Hồ sơ thất bại; bạn có thể mở lại trước {deadline}."),
+    },
+    Kind.CERT_EXPIRY_REMINDER: {
+        "zh-CN": ("认证即将到期", "您的企业认证将于 {expires_at} 到期，请及时年审。"),
+        "en": ("Your certification expires soon", "Your enterprise certification expires on {expires_at}; renew it in time."),
+        "vi": ("Xác minh sắp hết hạn", "Xác minh doanh nghiệp của bạn hết hạn vào {expires_at}; hãy gia hạn kịp thời."),
+    },
+    Kind.DEPARTURE_UNBIND: {
+        "zh-CN": ("请解绑实名信息", "账号存在未结算资产，请手动解除实名绑定以完成离职交接。"),
+        "en": ("Please unbind your real name",
+               "The account holds unsettled assets: unbind your real name so the departure can complete."),
+        "vi": ("Vui lòng hủy liên kết tên thật",
+               "Tài khoản còn tài sản chưa thanh toán: hãy hủy liên kết tên thật để hoàn tất nghỉ việc."),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    locale: str
+    title: str
+    body: str
+
+
+def resolve_locale(requested: str | None) -> str:
+    """The best supported locale: exact, then same language (zh-TW → zh-CN), then English."""
+    if not requested:
+        return DEFAULT_LOCALE
+    wanted = requested.replace("_", "-").lower()
+    for locale in LOCALES:
+        if locale.lower() == wanted:
+            return locale
+    language = wanted.split("-")[0]
+    for locale in LOCALES:
+        if locale.lower().split("-")[0] == language:
+            return locale
+    return DEFAULT_LOCALE
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(kind: Kind, requested_locale: str | None, params: dict[str, Any]) -> Rendered:
+    """Title and body of a notification in the recipient's locale (or its fallback)."""
+    locale = resolve_locale(requested_locale)
+    values = _Blank(params)
+    if "source" in params:
+        values["label"] = WINDOW_LABELS.get(params["source"], {}).get(locale, params["source"])
+    if "outcome" in params:
+        values["outcome"] = OUTCOME_LABELS.get(params["outcome"], {}).get(locale, params["outcome"])
+    reasons = params.get("reasons")
+    values["reasons"] = "; ".join(reasons) if isinstance(reasons, list) else (reasons or "")
+    title, body = TEMPLATES[kind][locale]
+    return Rendered(locale, title.format_map(values).strip(), body.format_map(values).strip())

@@ -1,0 +1,116 @@
+"""Webhook endpoints of an enterprise or shop, and the signature of each delivery (NOTE-4).
+
+A delivery carries `Trust-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, one v1 per
+active secret, each HMAC-SHA256 over "<t>.<raw body>". During a rotation the old secret
+stays active for a grace period, so receivers can switch without missing a delivery.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+from trust_common.contracts.notifier import WebhookEndpointDisabled, WebhookEndpointRegistered, WebhookSecretRotated
+from trust_common.domain import Aggregate
+
+from notifier.domain.errors import InvalidEndpointUrl
+
+SIGNATURE_HEADER = "Trust-Signature"
+EVENT_ID_HEADER = "Trust-Event-Id"
+DELIVERY_ID_HEADER = "Trust-Delivery-Id"
+SIGNATURE_TOLERANCE = timedelta(minutes=5)
+
+
+class SecretBox(Protocol):
+    """Seals signing secrets for storage, so the database never holds them in clear."""
+
+    def seal(self, secret: str) -> str: ...
+
+    def open(self, sealed: str) -> str: ...
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+def signature_header(active_secrets: list[str], timestamp: int, body: bytes) -> str:
+    return ",".join([f"t={timestamp}", *(f"v1={sign(s, timestamp, body)}" for s in active_secrets)])
+
+
+def verify_signature(header: str, body: bytes, secret: str, now: datetime,
+                     tolerance: timedelta = SIGNATURE_TOLERANCE) -> bool:
+    """What a receiver does: some v1 matches its secret, and t is recent (no replays of old bodies)."""
+    parts = [p.split("=", 1) for p in header.split(",") if "=" in p]
+    stamps = [v for k, v in parts if k == "t"]
+    if len(stamps) != 1 or not stamps[0].isdigit():
+        return False
+    timestamp = int(stamps[0])
+    if abs(now.timestamp() - timestamp) > tolerance.total_seconds():
+        return False
+    expected = sign(secret, timestamp, body)
+    return any(hmac.compare_digest(expected, v) for k, v in parts if k == "v1")
+
+
+def check_url(url: str, *, allow_http: bool) -> str:
+    parsed = urlparse(url)
+    schemes = {"https", "http"} if allow_http else {"https"}
+    if parsed.scheme not in schemes or not parsed.hostname:
+        raise InvalidEndpointUrl(f"the URL must be absolute and use {' or '.join(sorted(schemes))}")
+    return url
+
+
+@dataclass(eq=False)
+class WebhookEndpoint(Aggregate):
+    id: str
+    tenant_kind: str  # "enterprise" | "shop"
+    tenant_id: str
+    url: str
+    created_at: datetime
+    created_by: str
+    # [{"sealed": str, "created_at": iso, "retires_at": iso | None}], newest last
+    secrets: list[dict[str, Any]] = field(default_factory=list)
+    active: bool = True
+
+    @classmethod
+    def register(cls, endpoint_id: str, tenant_kind: str, tenant_id: str, url: str, *, created_by: str,
+                 now: datetime, allow_http: bool, box: SecretBox) -> tuple["WebhookEndpoint", str]:
+        """A new endpoint and its signing secret (shown to the caller this once)."""
+        endpoint = cls(id=endpoint_id, tenant_kind=tenant_kind, tenant_id=tenant_id,
+                       url=check_url(url, allow_http=allow_http), created_at=now, created_by=created_by)
+        endpoint.record(WebhookEndpointRegistered(**endpoint._ids()))
+        return endpoint, endpoint._add_secret(now, box)
+
+    def rotate_secret(self, now: datetime, grace: timedelta, box: SecretBox) -> str:
+        """A new secret; the current ones stay valid for `grace` so receivers can switch."""
+        retires = (now + grace).isoformat()
+        self.secrets = [{**s, "retires_at": s["retires_at"] or retires} for s in self._live(now)]
+        self.record(WebhookSecretRotated(**self._ids(), previous_valid_until=now + grace))
+        return self._add_secret(now, box)
+
+    def disable(self) -> None:
+        if self.active:
+            self.active = False
+            self.record(WebhookEndpointDisabled(**self._ids()))
+
+    def active_secrets(self, now: datetime, box: SecretBox) -> list[str]:
+        return [box.open(s["sealed"]) for s in self._live(now)]
+
+    def _live(self, now: datetime) -> list[dict[str, Any]]:
+        return [s for s in self.secrets if s["retires_at"] is None or datetime.fromisoformat(s["retires_at"]) > now]
+
+    def _add_secret(self, now: datetime, box: SecretBox) -> str:
+        secret = new_secret()
+        # Reassigned, not appended, so the ORM sees the JSON column change.
+        self.secrets = [*self.secrets, {"sealed": box.seal(secret), "created_at": now.isoformat(), "retires_at": None}]
+        return secret
+
+    def _ids(self) -> dict[str, str]:
+        return {"endpoint_id": self.id, "tenant_kind": self.tenant_kind, "tenant_id": self.tenant_id}

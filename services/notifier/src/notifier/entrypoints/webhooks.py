@@ -1,0 +1,69 @@
+"""Webhook endpoints of enterprises and shops, and the operators' dead-letter list (NOTE-4)."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from trust_common.auth import CurrentPrincipal, Role, requires
+from trust_common.pagination import Page
+
+from notifier import queries
+from notifier.domain.commands import DisableEndpoint, RegisterEndpoint, ReplayDelivery, RotateEndpointSecret
+from notifier.domain.errors import EndpointNotFound
+from notifier.entrypoints.deps import BusDep, SessionDep, owned_tenants
+from notifier.entrypoints.schemas import DeliveryPublic, EndpointCreate, EndpointPublic, EndpointWithSecret
+from notifier.repository import get_delivery
+
+router = APIRouter(prefix="/v1", tags=["webhooks"])
+
+
+@router.post("/webhook-endpoints", status_code=201)
+async def register_endpoint(body: EndpointCreate, principal: CurrentPrincipal, bus: BusDep) -> EndpointWithSecret:
+    """Register an endpoint for one of your enterprises or shops; the secret is shown only here."""
+    endpoint, secret = await bus.handle(RegisterEndpoint(body.tenant, owned_tenants(principal), body.url,
+                                                         principal.subject))
+    return EndpointWithSecret(**EndpointPublic.of(endpoint).model_dump(), secret=secret)
+
+
+@router.get("/webhook-endpoints")
+async def list_endpoints(principal: CurrentPrincipal, session: SessionDep, cursor: str | None = None,
+                         limit: int | None = None) -> Page[EndpointPublic]:
+    rows, next_cursor = await queries.endpoint_page(session, owned_tenants(principal), cursor=cursor, limit=limit)
+    return Page[EndpointPublic](items=[EndpointPublic.of(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.post("/webhook-endpoints/{endpoint_id}/rotate-secret")
+async def rotate_secret(endpoint_id: str, principal: CurrentPrincipal, bus: BusDep) -> EndpointWithSecret:
+    """A new secret; deliveries carry signatures by old and new until the grace period ends."""
+    endpoint, secret = await bus.handle(RotateEndpointSecret(endpoint_id, owned_tenants(principal)))
+    return EndpointWithSecret(**EndpointPublic.of(endpoint).model_dump(), secret=secret)
+
+
+@router.delete("/webhook-endpoints/{endpoint_id}")
+async def disable_endpoint(endpoint_id: str, principal: CurrentPrincipal, bus: BusDep) -> EndpointPublic:
+    return EndpointPublic.of(await bus.handle(DisableEndpoint(endpoint_id, owned_tenants(principal))))
+
+
+@router.get("/webhook-endpoints/{endpoint_id}/deliveries")
+async def endpoint_deliveries(endpoint_id: str, principal: CurrentPrincipal, session: SessionDep,
+                              cursor: str | None = None, limit: int | None = None) -> Page[DeliveryPublic]:
+    if await queries.owned_endpoint_row(session, endpoint_id, owned_tenants(principal)) is None:
+        raise EndpointNotFound(f"no webhook endpoint {endpoint_id} among yours")
+    found, next_cursor = await queries.endpoint_deliveries_page(session, endpoint_id, cursor=cursor, limit=limit)
+    return Page[DeliveryPublic](items=[DeliveryPublic.of(r) for r in found], next_cursor=next_cursor)
+
+
+@router.get("/dead-letters", dependencies=[requires(Role.SUPPORT, Role.SERVICE)])
+async def list_dead_letters(session: SessionDep, channel: str | None = None, cursor: str | None = None,
+                            limit: int | None = None) -> Page[DeliveryPublic]:
+    """Deliveries whose last attempt failed, oldest first, for an operator."""
+    rows, next_cursor = await queries.dead_letter_page(session, channel=channel, cursor=cursor, limit=limit)
+    return Page[DeliveryPublic](items=[DeliveryPublic.of(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.post("/dead-letters/{delivery_id}/replay", status_code=202,
+             dependencies=[requires(Role.SUPPORT, Role.SERVICE)])
+async def replay_dead_letter(delivery_id: str, bus: BusDep, session: SessionDep) -> DeliveryPublic:
+    """Send a dead-lettered delivery again with a fresh set of attempts (NOTE-4)."""
+    await bus.handle(ReplayDelivery(delivery_id))
+    delivery = await get_delivery(session, delivery_id)
+    return DeliveryPublic.of(delivery)

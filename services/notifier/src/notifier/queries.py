@@ -1,0 +1,69 @@
+"""Read side of the API: the inbox, delivery status, dead letters, endpoints (plain selects)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trust_common.pagination import paginate
+
+from notifier.domain.delivery import DeliveryStatus
+from notifier.orm import deliveries, notifications, webhook_endpoints
+
+
+async def inbox_page(session: AsyncSession, account_id: str, *, unread_only: bool, cursor: str | None,
+                     limit: int | None) -> tuple[list[Any], str | None]:
+    """A recipient's own inbox, newest first (X-3: filtered by the caller's account)."""
+    stmt = select(notifications).where(notifications.c.recipient_account_id == account_id,
+                                       notifications.c.in_inbox.is_(True))
+    if unread_only:
+        stmt = stmt.where(notifications.c.read_at.is_(None))
+    return await paginate(session, stmt, [notifications.c.created_at, notifications.c.id], cursor=cursor,
+                          limit=limit, descending=True)
+
+
+async def unread_count(session: AsyncSession, account_id: str) -> int:
+    return (await session.execute(select(func.count()).select_from(notifications).where(
+        notifications.c.recipient_account_id == account_id, notifications.c.in_inbox.is_(True),
+        notifications.c.read_at.is_(None)))).scalar_one()
+
+
+async def notification_row(session: AsyncSession, notification_id: str) -> Any:
+    return (await session.execute(select(notifications).where(notifications.c.id == notification_id))).first()
+
+
+async def deliveries_of(session: AsyncSession, notification_id: str) -> list[Any]:
+    return list((await session.execute(select(deliveries).where(deliveries.c.notification_id == notification_id)
+                                       .order_by(deliveries.c.channel, deliveries.c.recipient))).all())
+
+
+async def dead_letter_page(session: AsyncSession, *, channel: str | None, cursor: str | None,
+                           limit: int | None) -> tuple[list[Any], str | None]:
+    stmt = select(deliveries).where(deliveries.c.status == str(DeliveryStatus.DEAD_LETTERED))
+    if channel:
+        stmt = stmt.where(deliveries.c.channel == channel)
+    return await paginate(session, stmt, [deliveries.c.updated_at, deliveries.c.id], cursor=cursor, limit=limit)
+
+
+async def endpoint_page(session: AsyncSession, owned: frozenset[tuple[str, str]], *, cursor: str | None,
+                        limit: int | None) -> tuple[list[Any], str | None]:
+    if not owned:
+        return [], None
+    stmt = select(webhook_endpoints).where(
+        tuple_(webhook_endpoints.c.tenant_kind, webhook_endpoints.c.tenant_id).in_(sorted(owned)))
+    return await paginate(session, stmt, [webhook_endpoints.c.created_at, webhook_endpoints.c.id], cursor=cursor,
+                          limit=limit)
+
+
+async def owned_endpoint_row(session: AsyncSession, endpoint_id: str, owned: frozenset[tuple[str, str]]) -> Any:
+    """The endpoint if it belongs to one of the caller's tenants, else None (X-3)."""
+    row = (await session.execute(select(webhook_endpoints).where(webhook_endpoints.c.id == endpoint_id))).first()
+    return row if row is not None and (row.tenant_kind, row.tenant_id) in owned else None
+
+
+async def endpoint_deliveries_page(session: AsyncSession, endpoint_id: str, *, cursor: str | None,
+                                   limit: int | None) -> tuple[list[Any], str | None]:
+    stmt = select(deliveries).where(deliveries.c.channel == "webhook", deliveries.c.recipient == endpoint_id)
+    return await paginate(session, stmt, [deliveries.c.created_at, deliveries.c.id], cursor=cursor, limit=limit,
+                          descending=True)

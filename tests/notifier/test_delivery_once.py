@@ -1,0 +1,192 @@
+"""NOTE-4: each notification reaches each recipient on each channel once — also when an event
+arrives twice or the worker dies mid-send; failed webhooks back off, dead-letter and replay."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import timedelta
+
+from prometheus_client import REGISTRY
+from sqlalchemy import select
+
+from trust_common.auth import Role
+from trust_common.contracts import shop_binding as shop
+from trust_common.schema import outbox
+from trust_common.testing.services import eventually
+
+from notifier.bootstrap import EMAIL_TRANSPORT
+from notifier.channels import Email, SmtpTransport
+from tests.notifier.test_windows import register_endpoint, shop_invitation
+
+
+def invitation_sent(stack, fields):
+    now = stack.clock.now()
+    return shop.ShopInvitationSent(**fields, sent_at=now, expires_at=now + timedelta(hours=48))
+
+
+async def test_the_same_event_delivered_twice_sends_once_per_channel(stack):
+    """NOTE-4: a duplicate event (same id, and a re-publication with a new id) changes nothing."""
+    creator, merchant = await stack.account(), await stack.account()
+    shop_id = f"shop-{uuid.uuid4().hex[:8]}"
+    path, _ = await register_endpoint(stack, merchant, shop_id=shop_id)
+    fields = shop_invitation(stack, creator, merchant, shop_id)
+    envelope = await stack.publish(invitation_sent(stack, fields))
+    await stack.publish(invitation_sent(stack, fields), event_id=envelope.event_id)
+    await stack.publish(invitation_sent(stack, fields))  # the same fact again under a new event id
+    await eventually(lambda: stack.receiver.at(path))
+    await eventually(lambda: stack.mails_to(creator))
+    await asyncio.sleep(1.0)  # room for a wrong second delivery to show up
+    assert len(await stack.inbox(creator)) == 1
+    assert len(stack.mails_to(creator)) == 1
+    assert len(stack.receiver.at(path)) == 1
+    assert len(await stack.deliveries(recipient=creator)) == 2  # inbox + email
+
+
+class StallingEmail:
+    """An SMTP client that stalls (optionally after sending) until the worker is killed."""
+
+    def __init__(self, inner: SmtpTransport, *, send_first: bool) -> None:
+        self.inner, self.send_first = inner, send_first
+        self.entered = asyncio.Event()
+
+    async def send(self, email: Email) -> None:
+        if self.send_first:
+            await self.inner.send(email)
+        self.entered.set()
+        await asyncio.Event().wait()  # the crash happens here
+
+
+async def _crash_mid_send(stack, *, send_first: bool) -> tuple[str, str]:
+    service = stack.service
+    real = service.runtime.extras[EMAIL_TRANSPORT]
+    stalling = StallingEmail(real, send_first=send_first)
+    service.runtime.extras[EMAIL_TRANSPORT] = stalling
+    await service.kill_worker()
+    await service.start_worker()
+    try:
+        creator, merchant = await stack.account(), await stack.account()
+        await stack.publish(invitation_sent(stack, shop_invitation(stack, creator, merchant, "shop-x")))
+        await asyncio.wait_for(stalling.entered.wait(), 30)
+        await service.kill_worker()  # dies between claim and mark
+    finally:
+        service.runtime.extras[EMAIL_TRANSPORT] = real
+        await service.start_worker()
+    [email] = await stack.deliveries(recipient=creator, channel="email")
+    assert email.status == "sending" and email.attempts == 1  # the claim was committed before the send
+    return creator, email.id
+
+
+async def test_a_worker_crash_after_the_claim_and_before_the_send_delivers_once(stack):
+    """NOTE-4: the stale claim is taken over once its lease ends; one mail arrives."""
+    creator, delivery_id = await _crash_mid_send(stack, send_first=False)
+    await asyncio.sleep(0.3)
+    assert stack.mails_to(creator) == []  # the lease holds back a second attempt
+    await stack.advance(seconds=stack.service.settings.delivery_lease_seconds + 1)
+    await stack.advance(minutes=2)  # the timer retried while the claim was held
+    [email] = await eventually(lambda: _delivered(stack, delivery_id))
+    assert email.attempts == 2
+    assert len(stack.mails_to(creator)) == 1
+
+
+async def test_a_worker_crash_after_the_send_repeats_it_under_the_same_message_id(stack):
+    """NOTE-4: the SMTP side may see the mail twice but as one Message-ID (the delivery id),
+    so the recipient's mail system keeps one."""
+    creator, delivery_id = await _crash_mid_send(stack, send_first=True)
+    await stack.advance(seconds=stack.service.settings.delivery_lease_seconds + 1)
+    await stack.advance(minutes=2)
+    await eventually(lambda: _delivered(stack, delivery_id))
+    mails = stack.mails_to(creator)
+    assert {str(m["Message-ID"]) for m in mails} == {f"<{delivery_id}@notifier.trust.local>"}
+    assert {str(m["X-Trust-Delivery-Id"]) for m in mails} == {delivery_id}
+
+
+async def _with_status(stack, status: str, **where: str):
+    rows = await stack.deliveries(**where)
+    return rows if rows and all(r.status == status for r in rows) else None
+
+
+async def _delivered(stack, delivery_id: str):
+    rows = await stack.deliveries(id=delivery_id)
+    return rows if rows and rows[0].status == "delivered" else None
+
+
+async def test_a_failing_endpoint_backs_off_dead_letters_and_replays_once_fixed(stack):
+    """NOTE-4: exponential back-off, the dead-letter list for operators, replay delivers (signed)."""
+    creator, merchant = await stack.account(), await stack.account()
+    shop_id = f"shop-{uuid.uuid4().hex[:8]}"
+    path, endpoint = await register_endpoint(stack, merchant, shop_id=shop_id)
+    dead_before = _deliveries_metric("webhook", "dead_lettered")
+    stack.receiver.failing.add(path)
+    await stack.publish(invitation_sent(stack, shop_invitation(stack, creator, merchant, shop_id)))
+    [hook] = await eventually(lambda: _with_status(stack, "retrying", channel="webhook", recipient=endpoint["id"]))
+    assert len(stack.receiver.at(path)) == 1 and hook.next_attempt_at - stack.clock.now() == timedelta(seconds=30)
+
+    for _ in range(stack.service.settings.delivery_max_attempts):
+        await stack.advance(hours=1)
+    [hook] = await stack.deliveries(id=hook.id)
+    assert hook.status == "dead_lettered" and hook.attempts == stack.service.settings.delivery_max_attempts
+    assert len(stack.receiver.at(path)) == stack.service.settings.delivery_max_attempts
+    assert _deliveries_metric("webhook", "dead_lettered") == dead_before + 1
+
+    async with stack.client("ops-1", Role.SUPPORT) as operator:
+        listed = await _all_dead_letters(operator)
+        assert hook.id in listed
+        stack.receiver.failing.discard(path)
+        replay = await operator.post(f"/v1/dead-letters/{hook.id}/replay")
+        assert replay.status_code == 202, replay.text
+        again = await operator.post(f"/v1/dead-letters/{hook.id}/replay")
+        assert again.status_code == 409 and again.json()["rule"] == "NOTE-4"
+    await eventually(lambda: _delivered(stack, hook.id))
+    assert stack.receiver.at(path)[-1].verified
+    async with stack.client("ops-1", Role.SUPPORT) as operator:
+        assert hook.id not in await _all_dead_letters(operator)
+    assert {"notifier.delivery.failed", "notifier.delivery.dead_lettered", "notifier.delivery.replayed",
+            "notifier.delivery.delivered"} <= await _published_types(stack, hook.id)
+
+
+async def test_only_operators_read_and_replay_dead_letters(stack):
+    """NOTE-4, X-3: the dead-letter list is for SUPPORT or SERVICE."""
+    async with stack.client("merchant-z", Role.MERCHANT, shop_ids=["s"]) as merchant:
+        assert (await merchant.get("/v1/dead-letters")).status_code == 403
+        assert (await merchant.post(f"/v1/dead-letters/{uuid.uuid4()}/replay")).status_code == 403
+    async with stack.client("svc", Role.SERVICE) as service:
+        assert (await service.get("/v1/dead-letters")).status_code == 200
+        assert (await service.post(f"/v1/dead-letters/{uuid.uuid4()}/replay")).status_code == 404
+
+
+async def test_after_a_secret_rotation_deliveries_verify_with_the_old_and_the_new_secret(stack):
+    """NOTE-4: several signatures during a rotation."""
+    creator, merchant = await stack.account(), await stack.account()
+    shop_id = f"shop-{uuid.uuid4().hex[:8]}"
+    path, endpoint = await register_endpoint(stack, merchant, shop_id=shop_id)
+    old = stack.receiver.secrets[path]
+    async with stack.client(merchant, Role.MERCHANT, shop_ids=[shop_id]) as client:
+        rotated = await client.post(f"/v1/webhook-endpoints/{endpoint['id']}/rotate-secret")
+    assert rotated.status_code == 200 and rotated.json()["secret"] != old
+    stack.receiver.secrets[path] = rotated.json()["secret"]
+    await stack.publish(invitation_sent(stack, shop_invitation(stack, creator, merchant, shop_id)))
+    [hook] = await eventually(lambda: stack.receiver.at(path))
+    assert hook.verified and hook.headers["trust-signature"].count("v1=") == 2
+    from notifier.domain.webhooks import verify_signature
+    assert verify_signature(hook.headers["trust-signature"], hook.body, old, stack.clock.now())
+
+
+async def _all_dead_letters(client) -> set[str]:
+    ids, cursor = set(), None
+    while True:
+        response = await client.get("/v1/dead-letters", params={"limit": 50, **({"cursor": cursor} if cursor else {})})
+        assert response.status_code == 200, response.text
+        ids |= {d["id"] for d in response.json()["items"]}
+        cursor = response.json()["next_cursor"]
+        if not cursor:
+            return ids
+
+
+def _deliveries_metric(channel: str, outcome: str) -> float:
+    return REGISTRY.get_sample_value("notification_deliveries_total", {"channel": channel, "outcome": outcome}) or 0.0
+
+
+async def _published_types(stack, delivery_id: str) -> set[str]:
+    async with stack.service.runtime.sessions() as session:
+        return set((await session.execute(select(outbox.c.event_type).where(
+            outbox.c.message_key == delivery_id))).scalars())
