@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import text
 
@@ -39,6 +39,12 @@ async def record_probe(body: ProbeIn, request: Request, principal: CurrentPrinci
         uow.emit(ProbeRecorded(probe_id=probe_id, note=body.note))
         await uow.commit()
     return {"probe_id": probe_id, "note": body.note}
+
+
+@router.post("/probes/secret", status_code=201)
+async def issue_secret(body: ProbeIn, principal: CurrentPrincipal, response: Response) -> dict[str, str]:
+    response.headers["Cache-Control"] = "no-store"
+    return {"secret": uuid.uuid4().hex}
 
 
 @router.post("/probes/slow", status_code=201)

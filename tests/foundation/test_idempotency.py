@@ -57,3 +57,21 @@ async def test_an_overlong_key_is_a_clear_problem(probe):
         response = await client.post("/probes", json={"note": "x"}, headers={"Idempotency-Key": "k" * 300})
     assert response.status_code == 400
     assert response.json()["type"].endswith("/invalid-idempotency-key")
+
+
+async def test_a_response_showing_a_secret_once_is_not_kept_for_replays(probe):
+    key = str(uuid.uuid4())
+    async with probe.client() as client:
+        first = await client.post("/probes/secret", json={"note": "s"}, headers={"Idempotency-Key": key})
+        retry = await client.post("/probes/secret", json={"note": "s"}, headers={"Idempotency-Key": key})
+    assert first.status_code == 201
+    assert retry.status_code == 409
+    assert retry.json()["type"].endswith("/idempotency-response-not-kept")
+    assert first.json()["secret"] not in retry.text
+    async with probe.producer_service.runtime.sessions() as session:
+        from sqlalchemy import select
+
+        from trust_common.schema import idempotency_keys
+        stored = (await session.execute(select(idempotency_keys.c.response_body).where(
+            idempotency_keys.c.key == key))).scalar_one()
+    assert stored is None

@@ -2,7 +2,9 @@
 concurrent duplicate gets 409, the same key with a different body gets 422.
 
 Keys are scoped to the caller (the token's subject). A key whose first request died
-mid-flight is released after a lease, so a crashed request can be retried.
+mid-flight is released after a lease, so a crashed request can be retried. A response
+marked `Cache-Control: no-store` (one that shows a secret once) is not kept: its replay
+says the first request succeeded without repeating the body.
 """
 from __future__ import annotations
 
@@ -101,6 +103,11 @@ class IdempotencyMiddleware:
             return await _send_problem(send, problem_body(
                 409, "idempotency-request-in-flight", "The first request with this key is still in progress",
                 "Retry later: the original request with this Idempotency-Key has not finished."), retry_after=1)
+        if row["response_body"] is None:
+            return await _send_problem(send, problem_body(
+                409, "idempotency-response-not-kept", "The first request with this key already succeeded",
+                f"The first request succeeded with status {row['response_status']}; its response showed a "
+                "secret once and is not kept. Read the resource instead of retrying."))
         headers = [(k.encode(), v.encode()) for k, v in (row["response_headers"] or {}).items()]
         headers.append((REPLAYED_HEADER.encode(), b"true"))
         await send({"type": "http.response.start", "status": row["response_status"], "headers": headers})
@@ -113,11 +120,12 @@ class IdempotencyMiddleware:
                 # Nothing was decided: free the key so a retry runs again.
                 await session.execute(delete(idempotency_keys).where(*where))
                 return
-            headers = {k.decode().lower(): v.decode() for k, v in captured["headers"]
-                       if k.decode().lower() in REPLAYED_HEADERS}
+            all_headers = {k.decode().lower(): v.decode() for k, v in captured["headers"]}
+            keep = "no-store" not in all_headers.get("cache-control", "")
             await session.execute(update(idempotency_keys).where(*where).values(
-                state="completed", response_status=captured["status"], response_headers=headers,
-                response_body=bytes(captured["body"])))
+                state="completed", response_status=captured["status"],
+                response_headers={k: v for k, v in all_headers.items() if k in REPLAYED_HEADERS},
+                response_body=bytes(captured["body"]) if keep else None))
 
 
 def _caller_scope(runtime: Any, headers: dict[str, str]) -> str:

@@ -1,7 +1,7 @@
 """Webhook endpoints of enterprises and shops, and the operators' dead-letter list (NOTE-4)."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from trust_common.auth import CurrentPrincipal, Role, requires
 from trust_common.pagination import Page
@@ -17,8 +17,10 @@ router = APIRouter(prefix="/v1", tags=["webhooks"])
 
 
 @router.post("/webhook-endpoints", status_code=201)
-async def register_endpoint(body: EndpointCreate, principal: CurrentPrincipal, bus: BusDep) -> EndpointWithSecret:
+async def register_endpoint(body: EndpointCreate, principal: CurrentPrincipal, bus: BusDep,
+                            response: Response) -> EndpointWithSecret:
     """Register an endpoint for one of your enterprises or shops; the secret is shown only here."""
+    response.headers["Cache-Control"] = "no-store"  # nor kept for Idempotency-Key replays
     endpoint, secret = await bus.handle(RegisterEndpoint(body.tenant, owned_tenants(principal), body.url,
                                                          principal.subject))
     return EndpointWithSecret(**EndpointPublic.of(endpoint).model_dump(), secret=secret)
@@ -32,8 +34,10 @@ async def list_endpoints(principal: CurrentPrincipal, session: SessionDep, curso
 
 
 @router.post("/webhook-endpoints/{endpoint_id}/rotate-secret")
-async def rotate_secret(endpoint_id: str, principal: CurrentPrincipal, bus: BusDep) -> EndpointWithSecret:
+async def rotate_secret(endpoint_id: str, principal: CurrentPrincipal, bus: BusDep,
+                        response: Response) -> EndpointWithSecret:
     """A new secret; deliveries carry signatures by old and new until the grace period ends."""
+    response.headers["Cache-Control"] = "no-store"
     endpoint, secret = await bus.handle(RotateEndpointSecret(endpoint_id, owned_tenants(principal)))
     return EndpointWithSecret(**EndpointPublic.of(endpoint).model_dump(), secret=secret)
 
