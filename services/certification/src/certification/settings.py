@@ -1,6 +1,8 @@
 """Settings of the certification service."""
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import SecretStr
 
 from trust_common.settings import CommonSettings
@@ -10,3 +12,12 @@ class Settings(CommonSettings):
     service_name: str = "certification"
     database_url: SecretStr = SecretStr("postgresql+asyncpg://trust:trust@127.0.0.1:54329/certification")
     http_port: int = 8101
+
+    # CERT-3: where uploads live (a mounted volume in production) and how large one may be.
+    document_dir: str = ".local/documents"
+    document_max_bytes: int = 10 * 1024 * 1024
+    # CERT-5: public holidays on top of weekends, for the working-day calendar.
+    holidays: list[date] = []
+    review_lease_seconds: int = 30 * 60
+    # The fake payments provider declines accounts whose id starts with this (development and tests).
+    payments_decline_prefix: str = "declined-"

@@ -111,6 +111,14 @@ class DocumentUploaded(_ApplicationEvent):
     kind: DocumentKind
 
 
+class ApplicationFieldsUpdated(_ApplicationEvent):
+    """The applicant changed details of the application; names of the fields only."""
+
+    event_type = "certification.application.fields_updated"
+
+    field_names: list[str]
+
+
 class ApplicationSubmitted(_ApplicationEvent):
     """Sent to audit: first submission, correction or reopening (CERT-4, CERT-5, CERT-6)."""
 
@@ -129,6 +137,15 @@ class ReviewStarted(_ApplicationEvent):
     event_type = "certification.application.review_started"
 
     auditor_id: str
+    review_due_at: datetime
+
+
+class ReviewSlaBreached(_ApplicationEvent):
+    """CERT-5: the review was not decided within 2 working days of this submission."""
+
+    event_type = "certification.application.review_sla_breached"
+
+    submission_number: int
     review_due_at: datetime
 
 

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from trust_common import worker
-from trust_common.projections import ACCOUNT_PROJECTION
 from trust_common.runtime import Runtime
 from trust_common.worker import WorkerSpec
 
+from certification.bootstrap import build_worker_spec
 from certification.settings import Settings
 
 
 def worker_spec(runtime: Runtime) -> WorkerSpec:
     """What this worker consumes and which timers it fires."""
-    return WorkerSpec(handlers={**ACCOUNT_PROJECTION}, timers={})
+    return build_worker_spec(runtime)
 
 
 def main() -> None:

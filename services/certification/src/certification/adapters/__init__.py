@@ -1,0 +1,1 @@
+"""Adapters to external systems: payments, document storage, the sister app."""

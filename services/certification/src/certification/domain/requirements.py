@@ -1,0 +1,69 @@
+"""What each certification type asks for (CERT-1, CERT-3) and how an upload is recognised."""
+from __future__ import annotations
+
+from trust_common.contracts.certification import CertificationType, DocumentKind, ReasonCode
+
+# CERT-3: the required documents of an enterprise; nothing else may be demanded.
+REQUIRED_DOCUMENTS: dict[CertificationType, frozenset[DocumentKind]] = {
+    CertificationType.ENTERPRISE: frozenset({DocumentKind.BUSINESS_LICENCE, DocumentKind.CERTIFICATION_LETTER}),
+    # CERT-1: personal (yellow V) needs no business licence, only proof of the stated profession.
+    CertificationType.PERSONAL: frozenset({DocumentKind.PROFESSIONAL_PROOF}),
+    # CERT-1: real-name relies on the platform's verified identity; we hold no identity documents (X-4).
+    CertificationType.REAL_NAME: frozenset(),
+}
+OPTIONAL_DOCUMENTS: dict[CertificationType, frozenset[DocumentKind]] = {
+    CertificationType.ENTERPRISE: frozenset({DocumentKind.ICP_FILING, DocumentKind.TRADEMARK_CERTIFICATE,
+                                             DocumentKind.SOFTWARE_COPYRIGHT, DocumentKind.BRAND_AUTHORISATION}),
+    CertificationType.PERSONAL: frozenset(),
+    CertificationType.REAL_NAME: frozenset(),
+}
+REQUIRED_FIELDS: dict[CertificationType, tuple[str, ...]] = {
+    CertificationType.ENTERPRISE: ("enterprise_name", "display_name"),
+    CertificationType.PERSONAL: ("title",),
+    CertificationType.REAL_NAME: (),
+}
+ALLOWED_FIELDS = frozenset({"enterprise_name", "display_name", "title"})
+
+FEE_CNY: dict[CertificationType, int] = {  # CERT-4 (enterprise), CERT-1 (personal is free)
+    CertificationType.ENTERPRISE: 300, CertificationType.PERSONAL: 0, CertificationType.REAL_NAME: 0,
+}
+
+REASON_MESSAGES: dict[ReasonCode, str] = {
+    ReasonCode.FALSE_INFORMATION: "The information given is not true.",
+    ReasonCode.UNREADABLE: "The document cannot be read; upload a clear scan.",
+    ReasonCode.NOT_IN_COLOUR: "Upload a colour scan of the original.",
+    ReasonCode.EXPIRED_DOCUMENT: "The document has expired; upload a current one.",
+    ReasonCode.SEAL_MISSING: "The letter must bear the official seal.",
+    ReasonCode.INCONSISTENT_WITH_PROFILE: "The account's name, avatar or signature do not match these details.",
+    ReasonCode.INCONSISTENT_WITH_DOCUMENTS: "This does not match the documents provided.",
+    ReasonCode.INCOMPLETE: "Something is missing here.",
+    ReasonCode.OTHER: "Please correct this as described by the reviewer.",
+}
+
+MEDIA_TYPES = (  # CERT-3: recognised by leading bytes, never by the declared content type
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+SNIFF_BYTES = 8
+
+
+def allowed_documents(kind: CertificationType) -> frozenset[DocumentKind]:
+    return REQUIRED_DOCUMENTS[kind] | OPTIONAL_DOCUMENTS[kind]
+
+
+def sniff_media_type(head: bytes) -> str | None:
+    """The media type told by a file's first bytes, or None when it is not PDF, JPEG or PNG."""
+    for magic, media_type in MEDIA_TYPES:
+        if head.startswith(magic):
+            return media_type
+    return None
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def profile_consistent(display_name: str, username: str) -> bool:
+    """CERT-2: the account's username must carry the certified name (case and spacing aside)."""
+    return bool(display_name.strip()) and normalised(display_name) in normalised(username)

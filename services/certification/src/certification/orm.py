@@ -1,0 +1,101 @@
+"""This service's tables and their imperative mapping onto the domain classes."""
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger, Boolean, Column, DateTime, ForeignKey, Identity, Index, Integer, MetaData, String, Table, text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import registry, relationship
+
+from certification.domain.model import Application, Document, HistoryEntry
+
+metadata = MetaData()
+mapper_registry = registry(metadata=metadata)
+
+applications = Table(
+    "applications", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("account_id", String(100), nullable=False),
+    Column("certification_type", String(20), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("fields", JSONB, nullable=False),
+    Column("profile_snapshot", JSONB, nullable=False),
+    Column("submission_number", Integer, nullable=False),
+    Column("rejection_count", Integer, nullable=False),
+    Column("false_information_count", Integer, nullable=False),
+    Column("errors", JSONB, nullable=False),
+    Column("review_due_at", DateTime(timezone=True)),
+    Column("correction_deadline", DateTime(timezone=True)),
+    Column("reopen_deadline", DateTime(timezone=True)),
+    Column("failure_reason", String(40)),
+    Column("certified_at", DateTime(timezone=True)),
+    Column("valid_until", DateTime(timezone=True)),
+    Column("badge_active", Boolean, nullable=False),
+    Column("profile_changed", Boolean, nullable=False),
+    Column("sla_breached", Boolean, nullable=False),
+    Column("badge_grace_until", DateTime(timezone=True)),
+    Column("claimed_by", String(100)),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("renewal_of", String(36)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("applications_account", "account_id", "created_at", "id"),
+    Index("applications_queue", "review_due_at", postgresql_where=text("status IN ('submitted', 'in_review')")),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("application_id", String(36), ForeignKey("applications.id"), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("storage_key", String(200), nullable=False),
+    Column("media_type", String(40), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("superseded", Boolean, nullable=False),
+)
+
+application_history = Table(
+    "application_history", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("application_id", String(36), ForeignKey("applications.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor_id", String(100), nullable=False),
+    Column("actor_role", String(30), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("from_status", String(20)),
+    Column("to_status", String(20), nullable=False),
+    Column("reason", JSONB, nullable=False),
+    Column("seq", BigInteger, Identity(), nullable=False, unique=True),
+    Index("application_history_by_application", "application_id", "seq"),
+)
+
+# CERT-4: the primary key makes a second charge of one application impossible, even under a race.
+fee_ledger = Table(
+    "fee_ledger", metadata,
+    Column("application_id", String(36), primary_key=True),
+    Column("account_id", String(100), nullable=False),
+    Column("amount_cny", Integer, nullable=False),
+    Column("payment_reference", String(100)),
+    Column("charged_at", DateTime(timezone=True), nullable=False),
+)
+
+_mapped = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes onto the tables (once per process)."""
+    global _mapped
+    if _mapped:
+        return
+    mapper_registry.map_imperatively(Document, documents)
+    mapper_registry.map_imperatively(HistoryEntry, application_history, exclude_properties=["seq"])
+    mapper_registry.map_imperatively(Application, applications, version_id_col=applications.c.version, properties={
+        "documents": relationship(Document, lazy="selectin", order_by=documents.c.uploaded_at),
+        # Write-mostly: new lines are inserted on flush; the trail is read with its own query.
+        "history": relationship(HistoryEntry, lazy="noload"),
+    })
+    _mapped = True

@@ -1,0 +1,1 @@
+"""HTTP routes: translate requests to commands and results to responses."""

@@ -1,0 +1,72 @@
+"""Request dependencies: the bus, a read session, and who acts (X-3)."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trust_common.auth import CurrentPrincipal, Principal, Role
+from trust_common.clock import Clock
+from trust_common.messagebus import MessageBus
+
+from certification.domain.states import Actor
+from certification.handlers.support import Deps
+
+APPLICANT_ROLES = (Role.ACCOUNT_HOLDER, Role.ENTERPRISE_ADMIN)
+STAFF_ROLES = (Role.AUDITOR, Role.SUPPORT)
+
+
+def get_bus(request: Request) -> MessageBus:
+    return request.app.state.bus
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.runtime.sessions() as session:
+        yield session
+
+
+def get_clock(request: Request) -> Clock:
+    return request.app.state.runtime.clock
+
+
+def get_deps(request: Request) -> Deps:
+    return request.app.state.certification_deps
+
+
+BusDep = Annotated[MessageBus, Depends(get_bus)]
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+DepsDep = Annotated[Deps, Depends(get_deps)]
+
+
+def applicant(principal: CurrentPrincipal) -> Principal:
+    """An account holder acting for its own platform account; other roles may never apply (403)."""
+    principal.require(*APPLICANT_ROLES)
+    principal.require_account()
+    return principal
+
+
+def auditor(principal: CurrentPrincipal) -> Principal:
+    return principal.require(Role.AUDITOR)
+
+
+ApplicantDep = Annotated[Principal, Depends(applicant)]
+AuditorDep = Annotated[Principal, Depends(auditor)]
+
+
+def holder_actor(principal: Principal) -> Actor:
+    return Actor(principal.require_account(), "holder")
+
+
+def staff_actor(principal: Principal) -> Actor:
+    return Actor(principal.subject, "auditor" if principal.has(Role.AUDITOR) else "support")
+
+
+def reader_scope(principal: Principal) -> str | None:
+    """Whose applications a reader may see: auditors and support any (None), holders only their own."""
+    if principal.has(*STAFF_ROLES):
+        return None
+    principal.require(*APPLICANT_ROLES)
+    return principal.require_account()

@@ -1,0 +1,256 @@
+"""Applicants over HTTP: CERT-1, CERT-2, CERT-3, CERT-4, CERT-11, CERT-12 and tenancy (X-3)."""
+from __future__ import annotations
+
+import asyncio
+
+from trust_common.auth import Role
+
+from certification.bootstrap import dependencies
+from tests.certification.journeys import (
+    PDF, PNG, enterprise_draft, event_types, holder, ledger_lines, new_id, seed_account, stored_files,
+    submitted_enterprise, auditor,
+)
+
+
+async def test_an_enterprise_applies_from_the_mobile_app_and_submits_once_charged(certification):
+    """CERT-11 (channel recorded), CERT-4 (300 CNY once, in the ledger), CERT-5 (review due)."""
+    account = await seed_account(certification)
+    async with holder(certification, account.account_id) as client:
+        app = await enterprise_draft(client, channel="mobile")
+        before = (await client.get(f"/v1/applications/{app['id']}")).json()
+        assert before["channel"] == "mobile" and before["requirements"]["currently_due"] == []
+        response = await client.post(f"/v1/applications/{app['id']}/submit")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "submitted" and body["review_due_at"]
+    assert body["requirements"]["disabled_reason"] == "requirements.pending_verification"
+    assert await ledger_lines(certification, app["id"]) == 1
+    assert await event_types(certification, app["id"]) == [
+        "certification.application.started", "certification.application.document_uploaded",
+        "certification.application.document_uploaded", "certification.application.submitted"]
+
+
+async def test_a_draft_lists_what_is_currently_due(certification):
+    """CERT-3: the required documents and fields are shown as currently due."""
+    account = await seed_account(certification)
+    async with holder(certification, account.account_id) as client:
+        response = await client.post("/v1/applications", json={"certification_type": "enterprise", "channel": "pc"})
+    requirements = response.json()["requirements"]
+    assert requirements["currently_due"] == ["documents.business_licence", "documents.certification_letter",
+                                             "fields.display_name", "fields.enterprise_name"]
+    assert requirements["disabled_reason"] == "requirements.currently_due"
+
+
+async def test_bad_uploads_get_a_problem_and_store_nothing(certification):
+    """CERT-3: wrong type by content (whatever the declared type), too large while streaming, empty."""
+    account = await seed_account(certification)
+    limit = dependencies(certification.runtime).document_max_bytes
+
+    async def too_big():
+        chunk = b"%PDF-" + b"0" * (64 * 1024 - 5)
+        for _ in range(limit // len(chunk) + 2):
+            yield chunk
+            chunk = b"0" * 64 * 1024
+
+    async with holder(certification, account.account_id) as client:
+        app = (await client.post("/v1/applications", json={"certification_type": "enterprise",
+                                                           "channel": "pc"})).json()
+        url = f"/v1/applications/{app['id']}/documents/business_licence"
+        files_before = stored_files(certification)
+        disguised = await client.put(url, content=b"GIF89a" + b"\x00" * 100,
+                                     headers={"content-type": "application/pdf"})
+        streamed = await client.put(url, content=too_big())  # chunked: no Content-Length to trust
+        declared = await client.put(url, content=b"%PDF-" + b"0" * (limit + 1))
+        empty = await client.put(url, content=b"")
+        after = (await client.get(f"/v1/applications/{app['id']}")).json()
+    assert (disguised.status_code, disguised.json()["rule"]) == (415, "CERT-3")
+    assert disguised.headers["content-type"] == "application/problem+json"
+    assert (streamed.status_code, streamed.json()["rule"]) == (413, "CERT-3")
+    assert declared.status_code == 413
+    assert (empty.status_code, empty.json()["rule"]) == (400, "CERT-3")
+    assert after["documents"] == [] and stored_files(certification) == files_before
+
+
+async def test_png_and_jpeg_are_accepted_and_named_by_the_server(certification):
+    """CERT-3: server-side file names, never the client's."""
+    account = await seed_account(certification)
+    async with holder(certification, account.account_id) as client:
+        app = (await client.post("/v1/applications", json={"certification_type": "enterprise",
+                                                           "channel": "pc"})).json()
+        files_before = stored_files(certification)
+        png = await client.put(f"/v1/applications/{app['id']}/documents/icp_filing", content=PNG,
+                               headers={"content-disposition": 'attachment; filename="../../etc/passwd"'})
+        jpeg = await client.put(f"/v1/applications/{app['id']}/documents/trademark_certificate",
+                                content=b"\xff\xd8\xff\xe0" + b"\x00" * 32)
+    assert png.status_code == 201 and png.json()["media_type"] == "image/png"
+    assert jpeg.json()["media_type"] == "image/jpeg"
+    new_files = stored_files(certification) - files_before
+    assert len(new_files) == 2 and not any("passwd" in name for name in new_files)
+
+
+async def test_a_document_not_asked_for_is_refused(certification):
+    """CERT-3: personal (yellow V) takes no business licence; nothing else may be demanded."""
+    account = await seed_account(certification)
+    async with holder(certification, account.account_id) as client:
+        app = (await client.post("/v1/applications", json={"certification_type": "personal", "channel": "pc",
+                                                           "fields": {"title": "Musician"}})).json()
+        response = await client.put(f"/v1/applications/{app['id']}/documents/business_licence", content=PDF)
+    assert (response.status_code, response.json()["rule"]) == (422, "CERT-3")
+
+
+async def test_documents_are_served_only_to_the_owner_and_auditors(certification):
+    """CERT-3 (documents used only for this certification), X-3."""
+    account = await seed_account(certification)
+    other = await seed_account(certification)
+    async with holder(certification, account.account_id) as client:
+        app = await enterprise_draft(client)
+        document_id = (await client.get(f"/v1/applications/{app['id']}")).json()["documents"][0]["id"]
+        url = f"/v1/applications/{app['id']}/documents/{document_id}"
+        own = await client.get(url)
+    async with holder(certification, other.account_id) as client:
+        foreign = await client.get(url)
+    async with auditor(certification) as client:
+        audited = await client.get(url)
+    async with certification.client("support-1", Role.SUPPORT) as client:
+        support = await client.get(url)
+    assert own.status_code == 200 and own.content == PDF and own.headers["content-type"] == "application/pdf"
+    assert audited.status_code == 200
+    assert foreign.status_code == 404 and support.status_code == 403
+
+
+async def test_a_second_fee_is_never_charged_when_submit_is_raced_or_retried(certification):
+    """CERT-4: concurrent submits of one application charge once; a retry is refused without a charge."""
+    account = await seed_account(certification)
+    payments = dependencies(certification.runtime).payments
+    async with holder(certification, account.account_id) as client:
+        app = await enterprise_draft(client)
+        url = f"/v1/applications/{app['id']}/submit"
+        responses = await asyncio.gather(*[client.post(url) for _ in range(5)])
+        retried = await client.post(url)
+    codes = sorted(r.status_code for r in responses)
+    assert codes.count(200) == 1 and all(c == 409 for c in codes if c != 200), [r.text for r in responses]
+    assert retried.status_code == 409
+    assert await ledger_lines(certification, app["id"]) == 1
+    assert payments.attempts.count(f"certification-fee:{app['id']}") == 1  # type: ignore[attr-defined]
+
+
+async def test_a_submit_retried_with_its_idempotency_key_gets_the_first_answer_and_no_second_charge(certification):
+    """CERT-4: a network retry of the same submit replays the response; the fee is charged once."""
+    account = await seed_account(certification)
+    payments = dependencies(certification.runtime).payments
+    async with holder(certification, account.account_id) as client:
+        app = await enterprise_draft(client)
+        url, headers = f"/v1/applications/{app['id']}/submit", {"Idempotency-Key": f"submit-{app['id']}"}
+        first = await client.post(url, headers=headers)
+        retried = await client.post(url, headers=headers)
+    assert first.status_code == retried.status_code == 200 and first.json() == retried.json()
+    assert payments.attempts.count(f"certification-fee:{app['id']}") == 1  # type: ignore[attr-defined]
+    assert await ledger_lines(certification, app["id"]) == 1
+
+
+async def test_a_declined_payment_leaves_the_draft_unsent_and_uncharged(certification):
+    """CERT-4: no ledger line without a charge."""
+    account = await seed_account(certification, new_id("declined"))
+    async with holder(certification, account.account_id) as client:
+        app = await enterprise_draft(client)
+        response = await client.post(f"/v1/applications/{app['id']}/submit")
+        after = (await client.get(f"/v1/applications/{app['id']}")).json()
+    assert (response.status_code, response.json()["rule"]) == (422, "CERT-4")
+    assert after["status"] == "draft" and await ledger_lines(certification, app["id"]) == 0
+
+
+async def test_personal_and_real_name_applications_are_free(certification):
+    """CERT-1: personal (yellow V) is free; real-name needs the platform's verified identity."""
+    account = await seed_account(certification, real_name_verified=True)
+    async with holder(certification, account.account_id) as client:
+        real_name = (await client.post("/v1/applications", json={"certification_type": "real_name",
+                                                                 "channel": "mobile"})).json()
+        submitted = await client.post(f"/v1/applications/{real_name['id']}/submit")
+    assert submitted.status_code == 200 and await ledger_lines(certification, real_name["id"]) == 0
+
+
+async def test_an_inconsistent_profile_is_refused_at_submission(certification):
+    """CERT-2: the account's username must be consistent with the enterprise details."""
+    account = await seed_account(certification, username="someone_random")
+    async with holder(certification, account.account_id) as client:
+        app = await enterprise_draft(client)
+        response = await client.post(f"/v1/applications/{app['id']}/submit")
+    assert (response.status_code, response.json()["rule"]) == (422, "CERT-2")
+    assert response.json()["errors"][0]["target"] == "display_name"
+
+
+async def test_an_account_unknown_to_the_platform_projection_cannot_apply(certification):
+    """CERT-2: the profile snapshot comes from the platform-accounts projection."""
+    async with holder(certification, new_id()) as client:
+        response = await client.post("/v1/applications", json={"certification_type": "enterprise", "channel": "pc"})
+    assert (response.status_code, response.json()["rule"]) == (422, "CERT-2")
+
+
+async def test_one_open_application_per_type(certification):
+    """CERT-1: a second open application of the same type is refused."""
+    account_id, _ = await submitted_enterprise(certification)
+    async with holder(certification, account_id) as client:
+        response = await client.post("/v1/applications", json={"certification_type": "enterprise", "channel": "pc"})
+    assert response.status_code == 409
+
+
+async def test_another_accounts_application_is_invisible_and_untouchable(certification):
+    """X-3: foreign resources are 404; roles that may never apply or review get 403."""
+    owner_id, app_id = await submitted_enterprise(certification)
+    stranger = await seed_account(certification)
+    async with holder(certification, stranger.account_id) as client:
+        assert (await client.get(f"/v1/applications/{app_id}")).status_code == 404
+        assert (await client.patch(f"/v1/applications/{app_id}", json={"fields": {}})).status_code == 404
+        assert (await client.post(f"/v1/applications/{app_id}/submit")).status_code == 404
+        assert (await client.post(f"/v1/applications/{app_id}/cancel")).status_code == 404
+        assert (await client.get(f"/v1/applications/{app_id}/history")).status_code == 404
+        assert (await client.put(f"/v1/applications/{app_id}/documents/icp_filing", content=PDF)).status_code == 404
+        assert app_id not in [a["id"] for a in (await client.get("/v1/applications")).json()["items"]]
+        assert (await client.post(f"/v1/reviews/{app_id}/claim")).status_code == 403
+        assert (await client.get("/v1/reviews")).status_code == 403
+    async with certification.client("m-1", Role.MERCHANT, account_id=owner_id) as client:
+        assert (await client.post("/v1/applications", json={"certification_type": "enterprise",
+                                                             "channel": "pc"})).status_code == 403
+        assert (await client.get(f"/v1/applications/{app_id}")).status_code == 403
+    async with certification.client() as anonymous:
+        assert (await anonymous.get(f"/v1/applications/{app_id}")).status_code == 401
+
+
+async def test_own_applications_are_listed_with_cursors(certification):
+    """X-3 listings are paginated with cursors."""
+    account = await seed_account(certification, real_name_verified=True)
+    async with holder(certification, account.account_id) as client:
+        for kind in ("enterprise", "personal", "real_name"):
+            await client.post("/v1/applications", json={"certification_type": kind, "channel": "pc"})
+        first = (await client.get("/v1/applications", params={"limit": 2})).json()
+        second = (await client.get("/v1/applications", params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    assert len(first["items"]) == 2 and len(second["items"]) == 1 and second["next_cursor"] is None
+    types = [a["certification_type"] for a in first["items"] + second["items"]]
+    assert sorted(types) == ["enterprise", "personal", "real_name"]
+
+
+async def test_the_holder_and_auditors_read_back_the_audit_trail(certification):
+    """CERT-12: who, when, from → to and why."""
+    account_id, app_id = await submitted_enterprise(certification)
+    async with holder(certification, account_id) as client:
+        page = (await client.get(f"/v1/applications/{app_id}/history", params={"limit": 3})).json()
+        rest = (await client.get(f"/v1/applications/{app_id}/history",
+                                 params={"cursor": page["next_cursor"]})).json()
+    async with auditor(certification) as client:
+        as_auditor = await client.get(f"/v1/applications/{app_id}/history")
+    lines = page["items"] + rest["items"]
+    assert [line["action"] for line in lines] == ["started", "document_uploaded", "document_uploaded", "submitted"]
+    assert lines[-1]["from_status"] == "draft" and lines[-1]["to_status"] == "submitted"
+    assert lines[-1]["actor_id"] == account_id and lines[-1]["reason"]["fee_cny"] == 300
+    assert as_auditor.status_code == 200 and len(as_auditor.json()["items"]) == 4
+
+
+async def test_unknown_enum_values_are_validation_problems(certification):
+    """CERT-11: only pc and mobile (and sync by its own route)."""
+    account = await seed_account(certification)
+    async with holder(certification, account.account_id) as client:
+        bad = await client.post("/v1/applications", json={"certification_type": "gold", "channel": "fax"})
+        synced = await client.post("/v1/applications", json={"certification_type": "enterprise",
+                                                              "channel": "sister_app_sync"})
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+    assert (synced.status_code, synced.json()["rule"]) == (400, "CERT-11")

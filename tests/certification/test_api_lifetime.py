@@ -1,0 +1,181 @@
+"""A held certification over HTTP and events: CERT-2 (re-review), CERT-8 (validity), CERT-9 (sync), CERT-10 (cancel)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from trust_common.auth import Role
+from trust_common.platform import PlatformPublisher
+from trust_common.schema import outbox
+from trust_common.testing.services import eventually
+
+from certification.bootstrap import dependencies
+from certification.domain.lifetime import SisterCertification
+from tests.certification.journeys import (
+    BRAND, auditor, claimed, event_types, holder, ledger_lines, seed_account, submitted_enterprise,
+)
+
+
+async def certified_enterprise(service) -> tuple[str, dict]:
+    account_id, app_id = await submitted_enterprise(service)
+    await claimed(service, app_id, "approver")
+    async with auditor(service, "approver") as client:
+        response = await client.post(f"/v1/reviews/{app_id}/approve")
+    assert response.status_code == 200, response.text
+    return account_id, response.json()
+
+
+async def event_data(service, application_id: str, event_type: str) -> list[dict]:
+    async with service.runtime.sessions() as session:
+        rows = await session.execute(select(outbox.c.envelope).where(
+            outbox.c.message_key == application_id, outbox.c.event_type == event_type).order_by(outbox.c.id))
+        return [r[0]["data"] for r in rows]
+
+
+async def test_approval_certifies_for_one_year_with_reminders_then_expiry(certification, clock):
+    """CERT-8: one year from approval; reminders 30, 7 and 1 days before; expiry removes the badge."""
+    _, app = await certified_enterprise(certification)
+    valid_until = datetime.fromisoformat(app["valid_until"])
+    assert app["status"] == "certified" and app["badge_active"]
+    assert valid_until == datetime.fromisoformat(app["certified_at"]).replace(year=valid_until.year)
+    approved = await event_data(certification, app["id"], "certification.application.approved")
+    assert approved[0]["account_id"] == app["account_id"] and approved[0]["certification_type"] == "enterprise"
+
+    clock.advance(valid_until - clock.now() - timedelta(days=6))
+
+    async def reminders() -> list[int] | None:
+        found = await event_data(certification, app["id"], "certification.certification.expiry_reminder_due")
+        return [r["days_left"] for r in found] if len(found) == 2 else None
+
+    assert sorted(await eventually(reminders)) == [7, 30]
+    clock.advance(days=6, minutes=1)
+
+    async def expired() -> bool:
+        return "certification.certification.expired" in await event_types(certification, app["id"])
+
+    await eventually(expired)
+    async with auditor(certification) as client:
+        after = (await client.get(f"/v1/applications/{app['id']}")).json()
+    assert after["status"] == "expired" and not after["badge_active"]
+    days = [r["days_left"] for r in await event_data(
+        certification, app["id"], "certification.certification.expiry_reminder_due")]
+    assert sorted(days) == [1, 7, 30]
+
+
+async def test_renewal_before_expiry_is_a_new_review_that_continues_the_year(certification):
+    """CERT-8: renewal is a new (charged) application reviewed before expiry."""
+    account_id, app = await certified_enterprise(certification)
+    async with holder(certification, account_id) as client:
+        renewal = await client.post(f"/v1/applications/{app['id']}/renewal", json={"channel": "pc"})
+        assert renewal.status_code == 201, renewal.text
+        renewal_id = renewal.json()["id"]
+        again = await client.post(f"/v1/applications/{app['id']}/renewal", json={"channel": "pc"})
+        submitted = await client.post(f"/v1/applications/{renewal_id}/submit")
+    assert again.status_code == 422 and submitted.status_code == 200, submitted.text
+    await claimed(certification, renewal_id, "renewer")
+    async with auditor(certification, "renewer") as client:
+        renewed = (await client.post(f"/v1/reviews/{renewal_id}/approve")).json()
+        previous = (await client.get(f"/v1/applications/{app['id']}")).json()
+    old_end = datetime.fromisoformat(app["valid_until"])
+    assert datetime.fromisoformat(renewed["valid_until"]) == old_end.replace(year=old_end.year + 1)
+    assert previous["status"] == "renewed" and renewed["renewal_of"] == app["id"]
+    assert await ledger_lines(certification, renewal_id) == 1
+    assert (await event_data(certification, renewal_id, "certification.certification.renewed"))[0]["renewal_of"] \
+        == app["id"]
+
+
+async def test_a_sister_app_certification_syncs_without_a_fee(certification, clock):
+    """CERT-9: no new fee, consistent profiles, lasts as long as the source."""
+    account = await seed_account(certification)
+    source_end = clock.now() + timedelta(days=200)
+    directory = dependencies(certification.runtime).sister_app
+    directory.register(account.account_id, SisterCertification(  # type: ignore[attr-defined]
+        f"toutiao-{account.account_id}", "Acme Coffee Co., Ltd.", BRAND, source_end))
+    async with holder(certification, account.account_id) as client:
+        unknown = await client.post("/v1/certifications/sync", json={"source_reference": "toutiao-nope"})
+        synced = await client.post("/v1/certifications/sync",
+                                   json={"source_reference": f"toutiao-{account.account_id}"})
+    assert (unknown.status_code, unknown.json()["rule"]) == (422, "CERT-9")
+    assert synced.status_code == 201, synced.text
+    body = synced.json()
+    assert body["status"] == "certified" and body["channel"] == "sister_app_sync"
+    assert datetime.fromisoformat(body["valid_until"]) == source_end
+    assert await ledger_lines(certification, body["id"]) == 0
+
+
+async def test_cancelling_keeps_the_data_and_the_fee(certification):
+    """CERT-10: enterprise cancellable, fee not refunded, badge removed, data kept."""
+    account_id, app = await certified_enterprise(certification)
+    async with holder(certification, account_id) as client:
+        cancelled = await client.post(f"/v1/applications/{app['id']}/cancel")
+        kept = (await client.get(f"/v1/applications/{app['id']}")).json()
+    assert cancelled.status_code == 200 and kept["status"] == "cancelled" and not kept["badge_active"]
+    assert kept["documents"] and kept["fields"]["display_name"] == BRAND
+    assert await ledger_lines(certification, app["id"]) == 1
+    data = await event_data(certification, app["id"], "certification.certification.cancelled")
+    assert data[0]["cancelled_by"] == "holder" and data[0]["was_certified"]
+
+
+async def test_support_cancels_personal_and_nobody_cancels_real_name(certification):
+    """CERT-10: personal by the holder or support; real-name never (until the account goes)."""
+    account = await seed_account(certification, real_name_verified=True)
+    async with holder(certification, account.account_id) as client:
+        personal = (await client.post("/v1/applications", json={"certification_type": "personal", "channel": "pc",
+                                                                "fields": {"title": "Musician"}})).json()
+        real_name = (await client.post("/v1/applications", json={"certification_type": "real_name",
+                                                                 "channel": "pc"})).json()
+        by_holder = await client.post(f"/v1/applications/{real_name['id']}/cancel")
+    async with certification.client("support-2", Role.SUPPORT) as client:
+        by_support = await client.post(f"/v1/applications/{personal['id']}/cancel")
+        real_name_by_support = await client.post(f"/v1/applications/{real_name['id']}/cancel")
+    assert by_support.status_code == 200 and by_support.json()["status"] == "cancelled"
+    assert (by_holder.status_code, by_holder.json()["rule"]) == (422, "CERT-10")
+    assert real_name_by_support.status_code == 422
+
+
+async def test_a_changed_username_reopens_review_and_then_suspends_the_badge(certification, kafka_topics, clock):
+    """CERT-2 decision: profile_changed → re-review; badge kept 2 working days, then suspended until it passes."""
+    account_id, app = await certified_enterprise(certification)
+    async with certification.runtime.sessions() as session:
+        from trust_common.projections import load_account
+        account = await load_account(session, account_id)
+    assert account is not None
+    async with PlatformPublisher(kafka_topics) as platform:
+        await platform.change_account(account.model_copy(update={"username": "Totally New Name"}), ["username"])
+
+    async def reopened() -> dict | None:
+        found = await event_data(certification, app["id"], "certification.certification.rereview_opened")
+        return found[0] if found else None
+
+    opened = await eventually(reopened)
+    assert opened["profile_changed"] and opened["changed_fields"] == ["username"]
+    async with auditor(certification) as client:
+        during = (await client.get(f"/v1/applications/{app['id']}")).json()
+    assert during["profile_changed"] and during["badge_active"] and during["status"] == "submitted"
+    clock.advance(datetime.fromisoformat(opened["badge_grace_until"]) - clock.now() + timedelta(minutes=1))
+
+    async def suspended() -> bool:
+        return bool(await event_data(certification, app["id"], "certification.certification.badge_suspended"))
+
+    await eventually(suspended)
+    await claimed(certification, app["id"], "rereviewer")
+    async with auditor(certification, "rereviewer") as client:
+        passed = (await client.post(f"/v1/reviews/{app['id']}/approve")).json()
+    assert passed["badge_active"] and not passed["profile_changed"] and passed["valid_until"] == app["valid_until"]
+
+
+async def test_a_deleted_account_ends_its_real_name_certification(certification, kafka_topics):
+    """CERT-10: real-name ends only when the account is deleted."""
+    account = await seed_account(certification, real_name_verified=True)
+    async with holder(certification, account.account_id) as client:
+        app = (await client.post("/v1/applications", json={"certification_type": "real_name",
+                                                           "channel": "mobile"})).json()
+        await client.post(f"/v1/applications/{app['id']}/submit")
+    async with PlatformPublisher(kafka_topics) as platform:
+        await platform.delete_account(account.account_id)
+
+    async def ended() -> list[dict]:
+        return await event_data(certification, app["id"], "certification.certification.cancelled")
+
+    assert (await eventually(ended))[0]["cancelled_by"] == "account_deleted"

@@ -1,0 +1,151 @@
+"""A held certification: CERT-2 (profile re-review), CERT-8 (validity, renewal), CERT-9 (sync), CERT-10 (cancel)."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from trust_common.contracts.certification import (
+    BadgeSuspended, CancelledBy, CertificationCancelled, CertificationRenewed, CertificationType, Channel,
+    ExpiryReminderDue, ReasonCode, RejectionReason, ReReviewOpened, ReReviewPassed,
+)
+
+from certification.domain import errors
+from certification.domain.lifetime import SisterCertification
+from certification.domain.model import Application
+from certification.domain.states import SYSTEM, Status
+from tests.certification.builders import (
+    AUDITOR, CALENDAR, HOLDER, LEASE, MONDAY, certified, events_of, in_review, profile,
+)
+
+YEAR_END = datetime(2027, 3, 2, 10, 0, tzinfo=UTC)
+
+
+def test_a_changed_username_sends_a_certified_enterprise_back_to_review_keeping_the_badge():
+    """CERT-2 decision: flagged profile_changed, badge stays while the re-review is open."""
+    app = certified()
+    events_of(app)
+    assert app.open_rereview(profile(username="Acme Coffee Global"), CALENDAR, SYSTEM, MONDAY + timedelta(days=3))
+    event = app.pull_events()[-1]
+    assert isinstance(event, ReReviewOpened) and event.profile_changed and event.changed_fields == ["username"]
+    assert app.status == Status.SUBMITTED and app.profile_changed and app.badge_active
+    assert app.badge_grace_until == datetime(2026, 3, 9, 10, 0, tzinfo=UTC)  # Thu + 2 working days
+
+
+def test_an_unchanged_username_or_a_signature_change_opens_nothing():
+    """CERT-2 decision: only username and avatar count."""
+    app = certified()
+    assert not app.open_rereview(profile(signature="new motto"), CALENDAR, SYSTEM, MONDAY)
+
+
+def test_the_badge_is_suspended_when_the_rereview_is_not_passed_in_two_working_days():
+    """CERT-2 decision: suspended until it passes."""
+    app = certified()
+    app.open_rereview(profile(avatar_url="https://img/2.png"), CALENDAR, SYSTEM, MONDAY)
+    events_of(app)
+    assert app.end_badge_grace(app.submission_number, SYSTEM, MONDAY + timedelta(days=2))
+    assert not app.badge_active and isinstance(app.pull_events()[-1], BadgeSuspended)
+    app.claim(AUDITOR, MONDAY + timedelta(days=3), LEASE)
+    app.approve(AUDITOR, MONDAY + timedelta(days=3))
+    assert app.badge_active and not app.profile_changed and app.valid_until == YEAR_END
+    assert isinstance(app.pull_events()[-1], ReReviewPassed)
+
+
+def test_a_rejected_rereview_suspends_the_badge_at_once():
+    """CERT-2 decision: the badge is kept only while the review is open."""
+    app = certified()
+    app.open_rereview(profile(username="Other brand"), CALENDAR, SYSTEM, MONDAY)
+    app.claim(AUDITOR, MONDAY, LEASE)
+    app.reject(AUDITOR, [RejectionReason(target="display_name", target_kind="field",
+                                         code=ReasonCode.INCONSISTENT_WITH_PROFILE)], MONDAY)
+    assert not app.badge_active and app.status == Status.REJECTED
+
+
+def test_reminders_come_while_the_certification_is_held_and_expiry_removes_the_badge():
+    """CERT-8: reminders before the end; unrenewed certification expires by itself."""
+    app = certified()
+    events_of(app)
+    assert app.remind_expiry(30, YEAR_END, SYSTEM, YEAR_END - timedelta(days=30))
+    reminder = app.pull_events()[-1]
+    assert isinstance(reminder, ExpiryReminderDue) and reminder.days_left == 30
+    assert not app.expire(YEAR_END, SYSTEM, YEAR_END - timedelta(seconds=1))
+    assert app.expire(YEAR_END, SYSTEM, YEAR_END)
+    assert app.status == Status.EXPIRED and not app.badge_active
+    assert not app.remind_expiry(1, YEAR_END, SYSTEM, YEAR_END)
+
+
+def test_renewal_before_expiry_extends_by_a_year_from_the_old_end():
+    """CERT-8: renewal is a new review before expiry."""
+    current = certified()
+    before_end = YEAR_END - timedelta(days=20)
+    renewal = current.start_renewal(Channel.PC, HOLDER, before_end)
+    assert renewal.renewal_of == current.id and len(renewal.current_documents()) == 2
+    renewal.submit(profile(), CALENDAR, HOLDER, before_end)
+    renewal.claim(AUDITOR, before_end, LEASE)
+    current.renew(renewal, AUDITOR, before_end)
+    assert renewal.valid_until == datetime(2028, 3, 2, 10, 0, tzinfo=UTC)
+    assert current.status == Status.RENEWED and renewal.status == Status.CERTIFIED
+    assert isinstance(renewal.pull_events()[-1], CertificationRenewed)
+    assert not current.expire(YEAR_END, SYSTEM, YEAR_END)  # the old expiry timer is now a no-op
+
+
+def test_renewal_is_refused_after_expiry_and_for_personal_certifications():
+    """CERT-8."""
+    with pytest.raises(errors.RenewalNotPossible):
+        certified().start_renewal(Channel.PC, HOLDER, YEAR_END)
+    with pytest.raises(errors.RenewalNotPossible):
+        certified(CertificationType.PERSONAL).start_renewal(Channel.PC, HOLDER, MONDAY)
+
+
+def source(valid_until: datetime = datetime(2026, 9, 1, tzinfo=UTC)) -> SisterCertification:
+    return SisterCertification("toutiao-1", "Acme Coffee Co., Ltd.", "Acme Coffee", valid_until)
+
+
+def test_a_sister_app_certification_syncs_without_fee_or_review_and_lasts_as_long_as_its_source():
+    """CERT-9."""
+    app = Application.sync_from_sister_app("acc-holder", source(), profile(), HOLDER, MONDAY)
+    assert app.status == Status.CERTIFIED and app.channel == Channel.SISTER_APP_SYNC
+    assert app.valid_until == datetime(2026, 9, 1, tzinfo=UTC) and app.badge_active
+    assert events_of(app) == ["ApplicationStarted", "ApplicationApproved"]
+
+
+def test_sync_needs_consistent_profiles_and_a_current_source():
+    """CERT-9."""
+    with pytest.raises(errors.SyncRefused):
+        Application.sync_from_sister_app("acc-holder", source(), profile(username="someone else"), HOLDER, MONDAY)
+    with pytest.raises(errors.SyncRefused):
+        Application.sync_from_sister_app("acc-holder", source(MONDAY), profile(), HOLDER, MONDAY)
+
+
+def test_an_enterprise_certification_can_be_cancelled_and_its_data_is_kept():
+    """CERT-10: badge removed, data kept (fee never refunded: cancelling touches no fee)."""
+    app = certified()
+    events_of(app)
+    app.cancel(CancelledBy.HOLDER, HOLDER, MONDAY + timedelta(days=5))
+    event = app.pull_events()[-1]
+    assert isinstance(event, CertificationCancelled) and event.was_certified
+    assert app.status == Status.CANCELLED and not app.badge_active and app.documents and app.fields
+
+
+def test_personal_certification_is_cancellable_by_support():
+    """CERT-10."""
+    app = certified(CertificationType.PERSONAL)
+    app.cancel(CancelledBy.SUPPORT, SYSTEM, MONDAY)
+    assert app.status == Status.CANCELLED
+
+
+def test_real_name_certification_ends_only_with_the_account():
+    """CERT-10: real-name cannot be cancelled; deleting the account ends it."""
+    app = certified(CertificationType.REAL_NAME)
+    with pytest.raises(errors.CancelNotAllowed):
+        app.cancel(CancelledBy.HOLDER, HOLDER, MONDAY)
+    with pytest.raises(errors.CancelNotAllowed):
+        app.cancel(CancelledBy.SUPPORT, SYSTEM, MONDAY)
+    app.cancel(CancelledBy.ACCOUNT_DELETED, SYSTEM, MONDAY)
+    assert app.status == Status.CANCELLED
+
+
+def test_a_cancelled_application_cannot_be_cancelled_again():
+    """CERT-10."""
+    app = in_review()
+    app.cancel(CancelledBy.HOLDER, HOLDER, MONDAY)
+    with pytest.raises(errors.WrongStatus):
+        app.cancel(CancelledBy.HOLDER, HOLDER, MONDAY)
