@@ -1,1 +1,2 @@
-"""Employee accounts of certified enterprises: quota, activation, departure, positions, departments, authorised personal accounts."""
+"""Employee accounts of certified enterprises: quota, activation, departure, positions, departments,
+authorised personal accounts (EMP-1 … EMP-18)."""

@@ -185,3 +185,26 @@ class DepartmentSaved(EventData):
     enterprise_id: str
     name: str
     parent_id: str | None = None
+
+
+class ShowcaseDepositPaid(_AccountEvent):
+    """EMP-15: the 500 CNY goods deposit of the employee account was collected."""
+
+    event_type = "employee-accounts.showcase.deposit_paid"
+
+    amount_cny: int
+
+
+class ShowcaseOpened(_AccountEvent):
+    """EMP-15: the employee account's own showcase (selling window) is open."""
+
+    event_type = "employee-accounts.showcase.opened"
+
+
+class MerchantPageModuleChanged(_AccountEvent):
+    """EMP-16: a merchant-page module was configured or approved."""
+
+    event_type = "employee-accounts.merchant_page.module_changed"
+
+    tool: str
+    state: str  # "configured" | "approved"

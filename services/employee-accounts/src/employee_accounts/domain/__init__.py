@@ -1,0 +1,1 @@
+"""The rules of employee accounts (EMP-1 … EMP-18), pure Python without I/O."""

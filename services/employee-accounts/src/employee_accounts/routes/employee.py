@@ -1,0 +1,80 @@
+"""The employee's own calls from the mobile app: login and activation (EMP-8), showcase (EMP-15),
+merchant page (EMP-16). Sessions travel in `X-Employee-Session`."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from employee_accounts.domain import commands as c
+from employee_accounts.domain.account import EmployeeAccount
+from employee_accounts.entrypoints.schemas import (
+    EmployeeAccountPublic, FaceIn, GrantsPublic, LoginIn, MerchantModuleIn, PasswordChangeIn, PhoneIn, SessionPublic,
+    next_step, password_of,
+)
+from employee_accounts.queries import grants_view
+from employee_accounts.routes.deps import BusDep, Client, CurrentEmployee, Now, ReadSession
+
+router = APIRouter(prefix="/v1/employee", tags=["employee"])
+
+
+@router.post("/sessions", status_code=201)
+async def log_in(body: LoginIn, client: Client, bus: BusDep) -> SessionPublic:
+    """EMP-8: requires `X-Client-Platform: ios|android` and `X-Client-Version` ≥ 20.7; the web is refused."""
+    session = await bus.handle(c.LogIn(body.login_email, body.password.get_secret_value(), client))
+    return SessionPublic(session_token=session.token, expires_in=session.expires_in_seconds,
+                         account=EmployeeAccountPublic.of(session.account), next_step=next_step(session.account))
+
+
+@router.get("/me")
+async def me(account: CurrentEmployee) -> EmployeeAccountPublic:
+    return EmployeeAccountPublic.of(account)
+
+
+@router.post("/activation/face-verification")
+async def verify_face(body: FaceIn, account: CurrentEmployee, client: Client, bus: BusDep) -> EmployeeAccountPublic:
+    """EMP-8: the face must match the identity on file."""
+    client.require_activation_capable()
+    return _public(await bus.handle(c.VerifyFace(account.id, body.capture.get_secret_value())))
+
+
+@router.post("/activation/phone")
+async def bind_phone(body: PhoneIn, account: CurrentEmployee, client: Client, bus: BusDep) -> EmployeeAccountPublic:
+    """EMP-8: an auxiliary phone number of the employee's own (shown masked only)."""
+    client.require_activation_capable()
+    return _public(await bus.handle(c.BindPhone(account.id, body.phone.get_secret_value())))
+
+
+@router.post("/activation/password")
+async def change_password(body: PasswordChangeIn, account: CurrentEmployee, client: Client,
+                          bus: BusDep) -> EmployeeAccountPublic:
+    """EMP-8: the mandatory password change; the account is then `active`."""
+    client.require_activation_capable()
+    return _public(await bus.handle(c.ChangePassword(
+        account.id, body.current_password.get_secret_value(), password_of(body.new_password))))
+
+
+@router.get("/grants")
+async def my_grants(account: CurrentEmployee, session: ReadSession, now: Now) -> GrantsPublic:
+    return GrantsPublic.of(await grants_view(session, account, now))
+
+
+@router.post("/showcase/deposit")
+async def pay_deposit(account: CurrentEmployee, bus: BusDep) -> EmployeeAccountPublic:
+    """EMP-15: the 500 CNY goods deposit through the payments provider."""
+    return _public(await bus.handle(c.PayShowcaseDeposit(account.id)))
+
+
+@router.post("/showcase")
+async def open_showcase(account: CurrentEmployee, bus: BusDep) -> EmployeeAccountPublic:
+    """EMP-15: real name, deposit, ≥ 10 public videos, > 1000 followers, of this account itself."""
+    return _public(await bus.handle(c.OpenShowcase(account.id)))
+
+
+@router.post("/merchant-page/modules")
+async def configure_merchant_module(body: MerchantModuleIn, account: CurrentEmployee,
+                                    bus: BusDep) -> EmployeeAccountPublic:
+    """EMP-16: configure a merchant-page module whose tool is authorised; it then awaits approval."""
+    return _public(await bus.handle(c.ConfigureMerchantModule(account.id, body.tool)))
+
+
+def _public(account: EmployeeAccount) -> EmployeeAccountPublic:
+    return EmployeeAccountPublic.of(account)

@@ -1,0 +1,148 @@
+"""Authorising personal accounts (EMP-12): the enterprise invites, the invitee answers within 48 hours."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+
+from trust_common.messagebus import MessageBus
+from trust_common.pagination import Page
+from trust_common.problems import Invalid, Problem
+
+from employee_accounts.domain import commands as c
+from employee_accounts.domain.errors import AuthorisationPermanent, EmployeeAccountNotFound
+from employee_accounts.domain.invitation import InvitationStatus
+from employee_accounts.domain.values import ClientInfo
+from employee_accounts.entrypoints.schemas import (
+    AcceptIn, BatchResult, BatchRowResult, DetailsIn, EmployeeAccountPublic, InvitationBatchIn, InvitationIn,
+    InvitationPublic,
+)
+from employee_accounts.queries import invitations_page, my_invitations_page
+from employee_accounts.repository import Repository
+from employee_accounts.routes.deps import BusDep, Client, EnterpriseId, InviteeAccount, ReadSession
+
+router = APIRouter(tags=["invitations"])
+ENTERPRISE = "/v1/enterprises/{enterprise_id}/invitations"
+MAX_CSV_ROWS = 500
+
+
+@router.post(ENTERPRISE, status_code=201)
+async def invite(body: InvitationIn, enterprise_id: EnterpriseId, client: Client, bus: BusDep) -> InvitationPublic:
+    """EMP-12: one personal account; a validity period only from the PC back office."""
+    return InvitationPublic.of(await bus.handle(c.InvitePersonalAccount(
+        enterprise_id, body.personal_account_id, body.modules, body.agreement_accepted, body.valid_until, client)))
+
+
+@router.post(ENTERPRISE + "/batch")
+async def invite_batch(body: InvitationBatchIn, enterprise_id: EnterpriseId, client: Client,
+                       bus: BusDep) -> BatchResult:
+    """EMP-12: a list of personal accounts; each row is invited or refused on its own."""
+    return await _invite_rows(bus, enterprise_id, list(enumerate(body.personal_account_ids, start=1)), body.modules,
+                              body.agreement_accepted, body.valid_until, client)
+
+
+@router.post(ENTERPRISE + "/batch-csv")
+async def invite_batch_csv(enterprise_id: EnterpriseId, client: Client, bus: BusDep,
+                           file: Annotated[UploadFile, File(description="CSV with a personal_account_id column")],
+                           modules: Annotated[str, Form(description="comma-separated EMP-4 modules")],
+                           agreement_accepted: Annotated[bool, Form()],
+                           valid_until: Annotated[datetime | None, Form()] = None) -> BatchResult:
+    """EMP-12: batch upload; the result names each data row by its line number."""
+    try:
+        text = (await file.read()).decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Invalid("the CSV file must be UTF-8", rule="EMP-12") from error
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or "personal_account_id" not in [f.strip() for f in reader.fieldnames]:
+        raise Invalid("the CSV file needs a personal_account_id header", rule="EMP-12")
+    rows = [(reader.line_num, (row.get("personal_account_id") or "").strip()) for row in reader]
+    if len(rows) > MAX_CSV_ROWS:
+        raise Invalid(f"at most {MAX_CSV_ROWS} rows per upload", rule="EMP-12")
+    chosen = [m.strip() for m in modules.split(",") if m.strip()]
+    return await _invite_rows(bus, enterprise_id, rows, chosen, agreement_accepted, valid_until, client)
+
+
+async def _invite_rows(bus: MessageBus, enterprise_id: str, rows: list[tuple[int, str]], modules: list[str],
+                       agreement_accepted: bool, valid_until: datetime | None, client: ClientInfo) -> BatchResult:
+    results: list[BatchRowResult] = []
+    for row, account_id in rows:
+        try:
+            if not account_id:
+                raise Invalid("the personal account id is empty", rule="EMP-12")
+            invitation = await bus.handle(c.InvitePersonalAccount(
+                enterprise_id, account_id, modules, agreement_accepted, valid_until, client))
+            results.append(BatchRowResult(row=row, personal_account_id=account_id, outcome="invited",
+                                          invitation=InvitationPublic.of(invitation)))
+        except Problem as problem:  # one bad row never stops the others
+            results.append(BatchRowResult(row=row, personal_account_id=account_id, outcome="refused",
+                                          problem=problem.body()))
+    invited = sum(r.outcome == "invited" for r in results)
+    return BatchResult(invited=invited, refused=len(results) - invited, results=results)
+
+
+@router.get(ENTERPRISE)
+async def list_invitations(enterprise_id: EnterpriseId, session: ReadSession, cursor: str | None = None,
+                           limit: int | None = None,
+                           status: InvitationStatus | None = None) -> Page[InvitationPublic]:
+    items, next_cursor = await invitations_page(session, enterprise_id, cursor=cursor, limit=limit, status=status)
+    return Page(items=[InvitationPublic.of(i) for i in items], next_cursor=next_cursor)
+
+
+@router.post(ENTERPRISE + "/{invitation_id}/withdrawal")
+async def withdraw(invitation_id: str, enterprise_id: EnterpriseId, bus: BusDep) -> InvitationPublic:
+    return InvitationPublic.of(await bus.handle(c.WithdrawInvitation(enterprise_id, invitation_id)))
+
+
+@router.get("/v1/me/invitations")
+async def my_invitations(account_id: InviteeAccount, session: ReadSession, cursor: str | None = None,
+                         limit: int | None = None) -> Page[InvitationPublic]:
+    """X-3: a personal account sees only its own invitations."""
+    items, next_cursor = await my_invitations_page(session, account_id, cursor=cursor, limit=limit)
+    return Page(items=[InvitationPublic.of(i) for i in items], next_cursor=next_cursor)
+
+
+@router.get("/v1/me/invitations/{invitation_id}")
+async def my_invitation(invitation_id: str, account_id: InviteeAccount, session: ReadSession) -> InvitationPublic:
+    """X-3: an invitee sees only their own invitations."""
+    found = await Repository(session).invitation(invitation_id, personal_account_id=account_id, lock=False)
+    return InvitationPublic.of(found)
+
+
+@router.post("/v1/me/invitations/{invitation_id}/acceptance", status_code=201)
+async def accept(invitation_id: str, body: AcceptIn, account_id: InviteeAccount, bus: BusDep) -> EmployeeAccountPublic:
+    """EMP-12: fill in the details and submit within 48 hours; the authorisation goes to review."""
+    return EmployeeAccountPublic.of(await bus.handle(
+        c.AcceptInvitation(invitation_id, account_id, body.employee.to_domain())))
+
+
+@router.post("/v1/me/invitations/{invitation_id}/decline")
+async def decline(invitation_id: str, account_id: InviteeAccount, bus: BusDep) -> InvitationPublic:
+    return InvitationPublic.of(await bus.handle(c.DeclineInvitation(invitation_id, account_id)))
+
+
+@router.get("/v1/me/employee-account")
+async def my_authorisation(account_id: InviteeAccount, session: ReadSession) -> EmployeeAccountPublic:
+    account = await Repository(session).authorised_personal(account_id)
+    if account is None:
+        raise EmployeeAccountNotFound("this account is not an authorised employee account")
+    return EmployeeAccountPublic.of(account)
+
+
+@router.put("/v1/me/employee-account/employee-information")
+async def resubmit_mine(body: DetailsIn, account_id: InviteeAccount, session: ReadSession,
+                        bus: BusDep) -> EmployeeAccountPublic:
+    """EMP-12: the invitee corrects a failed review and resubmits."""
+    account = await Repository(session).authorised_personal(account_id)
+    if account is None:
+        raise EmployeeAccountNotFound("this account is not an authorised employee account")
+    return EmployeeAccountPublic.of(await bus.handle(c.ResubmitInformation(
+        account.id, body.to_domain(), personal_account_id=account_id)))
+
+
+@router.delete("/v1/me/employee-account")
+async def unbind_mine(account_id: InviteeAccount) -> None:
+    """EMP-13: an authorisation cannot be unbound; it ends only with the account's deletion."""
+    raise AuthorisationPermanent("an authorised personal account cannot be unbound or rebound")
