@@ -5,6 +5,7 @@ import uuid
 
 from sqlalchemy.exc import IntegrityError
 
+from trust_common.metrics import INVITATION_OUTCOMES
 from trust_common.projections import load_account
 from trust_common.timers import Timer
 from trust_common.uow import UnitOfWork
@@ -19,6 +20,7 @@ from employee_accounts.handlers.accounts import require_seat
 from employee_accounts.repository import Repository
 
 LAPSE_TIMER = "employee_accounts.invitation_lapse"
+OUTCOME_KIND = "employee_authorisation"
 
 
 async def invite_personal_account(cmd: c.InvitePersonalAccount, uow: UnitOfWork, deps: Dependencies) -> Invitation:
@@ -61,6 +63,7 @@ async def accept_invitation(cmd: c.AcceptInvitation, uow: UnitOfWork, deps: Depe
     uow.session.add(account)
     await uow.timers.cancel(LAPSE_TIMER, invitation.id)
     await _commit_one_enterprise(uow)
+    INVITATION_OUTCOMES.labels(kind=OUTCOME_KIND, outcome="confirmed").inc()
     return account
 
 
@@ -70,6 +73,7 @@ async def decline_invitation(cmd: c.DeclineInvitation, uow: UnitOfWork, deps: De
     invitation.decline(uow.clock.now())
     await uow.timers.cancel(LAPSE_TIMER, invitation.id)
     await uow.commit()
+    INVITATION_OUTCOMES.labels(kind=OUTCOME_KIND, outcome="declined").inc()
     return invitation
 
 
@@ -84,7 +88,8 @@ async def withdraw_invitation(cmd: c.WithdrawInvitation, uow: UnitOfWork, deps: 
 async def lapse_invitation(timer: Timer, uow: UnitOfWork) -> None:
     """EMP-12 / X-1: the 48-hour timer; the poller commits, and lapse() acts once."""
     invitation = await Repository(uow.session).invitation(timer.payload["invitation_id"])
-    invitation.lapse(uow.clock.now())
+    if invitation.lapse(uow.clock.now()):
+        INVITATION_OUTCOMES.labels(kind=OUTCOME_KIND, outcome="lapsed").inc()
 
 
 async def _commit_one_enterprise(uow: UnitOfWork) -> None:
