@@ -1,6 +1,11 @@
 """Certification tests keep uploaded documents in a temporary directory of this session."""
+import atexit
 import os
+import shutil
 import tempfile
 
 # Read by certification.settings.Settings when the session's `certification` service starts.
-os.environ.setdefault("TRUST_DOCUMENT_DIR", tempfile.mkdtemp(prefix="certification-documents-"))
+if "TRUST_DOCUMENT_DIR" not in os.environ:
+    _documents = tempfile.mkdtemp(prefix="certification-documents-")
+    os.environ["TRUST_DOCUMENT_DIR"] = _documents
+    atexit.register(shutil.rmtree, _documents, ignore_errors=True)

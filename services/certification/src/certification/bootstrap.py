@@ -12,6 +12,7 @@ from trust_common.consumer import chain
 from trust_common.contracts.platform import AccountChanged, AccountDeleted
 from trust_common.messagebus import MessageBus
 from trust_common.projections import ACCOUNT_PROJECTION
+from trust_common.providers import provider
 from trust_common.runtime import Runtime
 from trust_common.worker import WorkerSpec
 
@@ -38,9 +39,9 @@ def dependencies(runtime: Runtime) -> Deps:
         orm.start_mappers()
         runtime.extras[DEPS_KEY] = Deps(
             calendar=WorkingCalendar(settings.holidays),
-            payments=FakePayments(settings.payments_decline_prefix),
+            payments=provider(runtime, "payments", lambda: FakePayments(settings.payments_decline_prefix)),
             storage=LocalDocumentStorage(settings.document_dir),
-            sister_app=FakeSisterAppDirectory(),
+            sister_app=provider(runtime, "sister_app", FakeSisterAppDirectory),
             review_lease=timedelta(seconds=settings.review_lease_seconds),
             document_max_bytes=settings.document_max_bytes,
         )

@@ -5,6 +5,7 @@ from functools import partial
 from typing import Any
 
 from trust_common.messagebus import MessageBus
+from trust_common.providers import provider
 from trust_common.runtime import Runtime
 
 from employee_accounts.adapters import FakeFaceCheck, FakeIdentityDirectory, FakePayments
@@ -42,7 +43,7 @@ HANDLERS: dict[type, Any] = {
 
 
 def dependencies(runtime: Runtime) -> Dependencies:
-    """Built once per runtime; the providers are the shipped fakes unless a runtime brings its own."""
+    """Built once per runtime; the shipped fakes stand in for providers only outside production."""
     existing = runtime.extras.get("dependencies")
     if existing is not None:
         return existing
@@ -50,9 +51,9 @@ def dependencies(runtime: Runtime) -> Dependencies:
     assert isinstance(settings, Settings)
     deps = Dependencies(settings=settings, vault=PersonalDataVault.from_settings(settings),
                         passwords=Passwords(settings),
-                        face_check=runtime.extras.get("face_check") or FakeFaceCheck(),
-                        payments=runtime.extras.get("payments") or FakePayments(),
-                        identities=runtime.extras.get("identities") or FakeIdentityDirectory())
+                        face_check=provider(runtime, "face_check", FakeFaceCheck),
+                        payments=provider(runtime, "payments", FakePayments),
+                        identities=provider(runtime, "identities", FakeIdentityDirectory))
     runtime.extras["dependencies"] = deps
     return deps
 
