@@ -8,6 +8,7 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from trust_common.auth import CurrentPrincipal
 from trust_common.events import EventData, EventEnvelope
@@ -58,11 +59,16 @@ EFFECTS_TABLE = "CREATE TABLE IF NOT EXISTS probe_effects (probe_id text NOT NUL
 
 # Notes whose handling fails until a test "fixes" the downstream problem.
 broken_notes: set[str] = set()
+# Notes whose handling meets a database outage this many more times.
+outages: dict[str, int] = {}
 
 
 async def apply_probe(event: ProbeRecorded, envelope: EventEnvelope, uow: UnitOfWork) -> None:
     """The consumer's effect: one row per handled event, so duplicates would be visible."""
     if event.note in broken_notes:
         raise RuntimeError(f"downstream refuses {event.note!r}")
+    if outages.get(event.note, 0) > 0:
+        outages[event.note] -= 1
+        raise OperationalError("INSERT INTO probe_effects", {}, ConnectionResetError("connection lost"))
     await uow.session.execute(text("INSERT INTO probe_effects (probe_id, event_id) VALUES (:p, :e)"),
                               {"p": event.probe_id, "e": envelope.event_id})

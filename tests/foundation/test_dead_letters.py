@@ -5,12 +5,12 @@ import uuid
 
 from aiokafka import AIOKafkaConsumer
 
+from trust_common.deadletters import peek, replay
+from trust_common.events import EventEnvelope
 from trust_common.kafka import create_producer, decode_headers
 from trust_common.testing.services import eventually
 
-from trust_common.deadletters import peek, replay
-
-from tests.foundation.probe import ProbeRecorded, broken_notes
+from tests.foundation.probe import ProbeRecorded, broken_notes, outages
 
 
 async def test_an_unparseable_message_is_dead_lettered_and_the_next_one_is_still_processed(probe, kafka_topics):
@@ -66,3 +66,36 @@ async def test_a_message_that_kept_failing_is_replayed_from_the_dead_letters_onc
     await eventually(lambda: probe.effects(probe_id))
     assert probe_id not in [letter.key for letter in await replay(settings)]  # replayed once only
     assert await probe.effects(probe_id) == 1
+
+
+async def test_a_database_outage_is_waited_out_and_never_parks_the_message(probe):
+    note = f"outage-{uuid.uuid4().hex[:6]}"
+    outages[note] = 6  # twice the attempts a message's own failure gets before it is parked
+    async with probe.client() as client:
+        probe_id = (await client.post("/probes", json={"note": note})).json()["probe_id"]
+    await eventually(lambda: probe.effects(probe_id), timeout=30)
+    assert outages[note] == 0
+    assert probe_id not in [letter.key for letter in await peek(probe.consumer_service.settings)
+                            if letter.consumer == "probe-consumer"]
+    assert await probe.effects(probe_id) == 1
+
+
+async def test_a_version_the_consumer_does_not_know_yet_is_parked_not_ignored(probe, kafka_topics):
+    probe_id = str(uuid.uuid4())
+    envelope = EventEnvelope(type=ProbeRecorded.event_type, version=2, source="tests", aggregate_type="probe",
+                             aggregate_id=probe_id, sequence=1, occurred_at=probe.producer_service.clock.now(),
+                             data={"probe_id": probe_id, "note": "from the future", "colour": "blue"})
+    producer = create_producer(kafka_topics)
+    await producer.start()
+    try:
+        await producer.send_and_wait(kafka_topics.topic(ProbeRecorded.topic), key=probe_id.encode(),
+                                     value=envelope.model_dump_json().encode())
+    finally:
+        await producer.stop()
+
+    async def parked():
+        return [letter for letter in await peek(probe.consumer_service.settings)
+                if letter.key == probe_id and letter.consumer == "probe-consumer"]
+
+    letter = (await eventually(parked))[0]
+    assert "version 2" in letter.error

@@ -1,7 +1,12 @@
 """The consumer runner: a Kafka consumer group whose handlers run in a unit of work with an
 inbox claim, so each event's effect happens once; offsets are committed only after the
 database commit; poison messages are retried, then parked on the dead-letter topic
-without stopping the partition."""
+without stopping the partition.
+
+Two kinds of failure are told apart. An outage of the database or Kafka says nothing about
+the message: it is retried until the outage ends (the partition waits, nothing is parked).
+Anything else is the message's own problem: a few retries, then the dead-letter topic.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -11,11 +16,14 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from trust_common import metrics
 from trust_common.events import EventData, EventEnvelope
@@ -31,6 +39,23 @@ class PoisonMessage(Exception):
     """A message that can never be processed (unparseable); goes straight to the dead letters."""
 
 
+class StoppedDuringOutage(Exception):
+    """Asked to stop while waiting out an outage: the message stays uncommitted and comes back."""
+
+
+# Waiting out an outage backs off up to this long between tries.
+OUTAGE_BACKOFF_CAP_SECONDS = 30.0
+
+
+def is_outage(error: BaseException) -> bool:
+    """True when the error is about reaching the database or Kafka, not about the message."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, (OperationalError, InterfaceError, asyncpg.PostgresConnectionError,
+                              asyncpg.CannotConnectNowError, KafkaConnectionError, KafkaTimeoutError,
+                              ConnectionError, TimeoutError))
+
+
 class ConsumerRunner:
     """Runs handlers keyed by contract class for the topics those contracts live on."""
 
@@ -43,6 +68,8 @@ class ConsumerRunner:
         self._producer = producer
         self._uow_factory = uow_factory
         self._handlers = {(c.event_type, c.version): (c, h) for c, h in handlers.items()}
+        self._subscribed_types = {c.event_type for c in handlers}
+        self._stop: asyncio.Event | None = None
         self._dead_letter_topic = dead_letter_topic
         self._max_attempts = max_attempts
         self._retry_backoff = retry_backoff_seconds
@@ -50,17 +77,24 @@ class ConsumerRunner:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set; the message in hand is finished before leaving."""
+        self._stop = stop
         await self._consumer.start()
         try:
             while not stop.is_set():
                 batches = await self._consumer.getmany(timeout_ms=200, max_records=200)
                 for partition, records in batches.items():
-                    for record in records:
-                        await self.process(record)
-                    # Offsets move only after every record's database commit.
-                    next_offset = records[-1].offset + 1
-                    await self._consumer.commit({partition: next_offset})
-                    self._observe_lag(partition, next_offset)
+                    next_offset = None
+                    try:
+                        for record in records:
+                            await self.process(record)
+                            next_offset = record.offset + 1
+                    finally:
+                        # Offsets move only past records whose database commit is done.
+                        if next_offset is not None:
+                            await self._consumer.commit({partition: next_offset})
+                            self._observe_lag(partition, next_offset)
+        except StoppedDuringOutage:
+            log.warning("stopped while waiting out an outage; the message in hand will be redelivered")
         finally:
             await self._consumer.stop()
 
@@ -93,22 +127,38 @@ class ConsumerRunner:
         except ValidationError as error:
             await self._dead_letter(record, headers, error, attempts=1)
             return "dead_lettered"
-        for attempt in range(1, self._max_attempts + 1):
+        attempt = outages = 0
+        while True:
             try:
                 return await self._apply(envelope)
-            except Exception as error:  # retried here, then parked: the partition moves on
+            except Exception as error:
+                if is_outage(error) and not isinstance(error, PoisonMessage):
+                    await self._wait_out_outage(envelope, outages)
+                    outages += 1
+                    continue
+                attempt += 1  # the message's own failure: a few retries, then parked
                 log.warning("handling %s (%s) failed, attempt %d/%d", envelope.type, envelope.event_id,
                             attempt, self._max_attempts, exc_info=True)
-                if attempt == self._max_attempts or isinstance(error, PoisonMessage):
+                if attempt >= self._max_attempts or isinstance(error, PoisonMessage):
                     await self._dead_letter(record, headers, error, attempts=attempt)
                     return "dead_lettered"
                 metrics.CONSUMER_MESSAGES.labels(topic=record.topic, outcome="retried").inc()
                 await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")
+
+    async def _wait_out_outage(self, envelope: EventEnvelope, outages: int) -> None:
+        if self._stop is not None and self._stop.is_set():
+            raise StoppedDuringOutage(str(envelope.event_id))
+        log.warning("database or Kafka unavailable while handling %s (%s); retrying", envelope.type,
+                    envelope.event_id, exc_info=outages == 0)
+        await asyncio.sleep(min(self._retry_backoff * 2 ** min(outages, 10), OUTAGE_BACKOFF_CAP_SECONDS))
 
     async def _apply(self, envelope: EventEnvelope) -> str:
         entry = self._handlers.get((envelope.type, envelope.version))
         if entry is None:
+            if envelope.type in self._subscribed_types:
+                # A version this build does not know yet: parking it keeps it for a replay after the
+                # upgrade; ignoring it would lose the fact for good (X-2).
+                raise PoisonMessage(f"{envelope.type} version {envelope.version} is not known to {self.name}")
             return "ignored"
         contract, handler = entry
         try:
