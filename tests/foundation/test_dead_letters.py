@@ -54,7 +54,7 @@ async def test_a_message_that_kept_failing_is_replayed_from_the_dead_letters_onc
     settings = probe.consumer_service.settings
 
     async def parked():
-        return [letter for letter in await peek(settings)
+        return [letter for letter in await peek(settings, limit=5000)
                 if letter.key == probe_id and letter.consumer == "probe-consumer"]
 
     letter = (await eventually(parked))[0]
@@ -75,7 +75,7 @@ async def test_a_database_outage_is_waited_out_and_never_parks_the_message(probe
         probe_id = (await client.post("/probes", json={"note": note})).json()["probe_id"]
     await eventually(lambda: probe.effects(probe_id), timeout=30)
     assert outages[note] == 0
-    assert probe_id not in [letter.key for letter in await peek(probe.consumer_service.settings)
+    assert probe_id not in [letter.key for letter in await peek(probe.consumer_service.settings, limit=5000)
                             if letter.consumer == "probe-consumer"]
     assert await probe.effects(probe_id) == 1
 
@@ -94,7 +94,7 @@ async def test_a_version_the_consumer_does_not_know_yet_is_parked_not_ignored(pr
         await producer.stop()
 
     async def parked():
-        return [letter for letter in await peek(probe.consumer_service.settings)
+        return [letter for letter in await peek(probe.consumer_service.settings, limit=5000)
                 if letter.key == probe_id and letter.consumer == "probe-consumer"]
 
     letter = (await eventually(parked))[0]

@@ -31,7 +31,7 @@ async def test_an_account_published_with_the_cli_appears_in_every_service_projec
             async with service.runtime.sessions() as session:
                 return await load_account(session, account_id)
 
-        account = await eventually(projected)
+        account = await eventually(projected, timeout=60)
         assert (account.country, account.locale, account.username) == ("VN", "vi", "mei")
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select, text
 
 from trust_common.schema import timers
+from trust_common.testing.services import eventually
 from trust_common.timers import TimerPoller
 
 FIRED = "CREATE TABLE IF NOT EXISTS probe_timer_fired (key text NOT NULL)"
@@ -82,3 +83,58 @@ async def test_a_failing_timer_is_retried_later_without_blocking_others(shop_bin
     async with shop_binding.runtime.sessions() as session:
         row = (await session.execute(select(timers).where(timers.c.key == bad))).mappings().one()
     assert row["status"] == "pending" and row["attempts"] == 1 and row["due_at"] > clock.now()
+
+
+async def test_a_timer_that_keeps_failing_is_given_up_after_its_attempts_and_counted(shop_binding, clock):
+    from prometheus_client import REGISTRY
+
+    key = str(uuid.uuid4())
+
+    async def broken(timer, uow):
+        raise RuntimeError("never works")
+
+    async with shop_binding.runtime.uow() as uow:
+        await uow.timers.schedule("hopeless", key, clock.now())
+        await uow.commit()
+    poller = TimerPoller(shop_binding.runtime.uow, {"hopeless": broken}, clock, max_attempts=3,
+                         retry_backoff=timedelta(minutes=1))
+    before = REGISTRY.get_sample_value("timers_failed_total", {"kind": "hopeless"}) or 0
+    for _ in range(3):
+        await poller.fire_due()
+        clock.advance(hours=1)
+    async with shop_binding.runtime.sessions() as session:
+        row = (await session.execute(select(timers).where(timers.c.key == key))).mappings().one()
+    assert (row["status"], row["attempts"]) == ("failed", 3)
+    assert REGISTRY.get_sample_value("timers_failed_total", {"kind": "hopeless"}) == before + 1
+
+
+async def test_a_slow_timer_does_not_hold_up_the_others(shop_binding, clock):
+    import asyncio
+
+    async with shop_binding.runtime.engine.begin() as connection:
+        await connection.execute(text(FIRED))
+    slow_key, quick_key = str(uuid.uuid4()), str(uuid.uuid4())
+    release = asyncio.Event()
+
+    async def handler(timer, uow):
+        if timer.key == slow_key:
+            await release.wait()  # e.g. an SMTP server that answers slowly
+        await _record(timer, uow)
+
+    async with shop_binding.runtime.uow() as uow:
+        await uow.timers.schedule("mixed-speed", slow_key, clock.now() - timedelta(seconds=2))
+        await uow.timers.schedule("mixed-speed", quick_key, clock.now() - timedelta(seconds=1))
+        await uow.commit()
+    poller = TimerPoller(shop_binding.runtime.uow, {"mixed-speed": handler}, clock, concurrency=2,
+                         poll_seconds=0.02)
+    stop = asyncio.Event()
+    running = asyncio.create_task(poller.run(stop))
+    try:
+
+        await eventually(lambda: _fired(shop_binding, quick_key), timeout=10)
+        assert await _fired(shop_binding, slow_key) == 0  # still sending, yet the quick one went out
+    finally:
+        release.set()
+        await eventually(lambda: _fired(shop_binding, slow_key), timeout=10)
+        stop.set()
+        await running

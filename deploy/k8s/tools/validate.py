@@ -53,7 +53,7 @@ CRD_SOURCES = {
 APP_COUNTERS_GAUGES = {
     "http_requests_total", "outbox_backlog", "outbox_oldest_unsent_age_seconds",
     "outbox_published_total", "consumer_lag", "consumer_messages_total",
-    "timers_pending", "timers_fired_total", "certification_reviews_overdue",
+    "timers_pending", "timers_fired_total", "timers_failed_total", "certification_reviews_overdue",
     "certification_review_sla_breaches_total", "invitation_outcomes_total",
     "notification_deliveries_total",
 }

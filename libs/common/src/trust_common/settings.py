@@ -46,6 +46,8 @@ class CommonSettings(BaseSettings):
     consumer_retry_backoff_seconds: float = 0.2
     timer_poll_seconds: float = 0.5
     timer_batch_size: int = 50
+    timer_concurrency: int = 4
+    timer_max_attempts: int = 10
     idempotency_lease_seconds: int = 60
 
     @model_validator(mode="after")

@@ -46,7 +46,8 @@ class Worker:
                                  batch_size=settings.relay_batch_size, poll_seconds=settings.relay_poll_seconds,
                                  tracer_provider=runtime.tracer_provider, after_publish=relay_after_publish)
         self.timers = TimerPoller(runtime.uow, spec.timers, runtime.clock, batch_size=settings.timer_batch_size,
-                                  poll_seconds=settings.timer_poll_seconds, tracer_provider=runtime.tracer_provider)
+                                  poll_seconds=settings.timer_poll_seconds, concurrency=settings.timer_concurrency,
+                                  max_attempts=settings.timer_max_attempts, tracer_provider=runtime.tracer_provider)
         topics = sorted({settings.topic(contract.topic) for contract in spec.handlers})
         self.consumer = ConsumerRunner(
             name=settings.service_name,
