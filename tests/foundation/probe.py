@@ -31,6 +31,7 @@ class ProbeIn(BaseModel):
 
 router = APIRouter()
 release_slow = asyncio.Event()
+entered_slow = asyncio.Event()
 
 
 @router.post("/probes", status_code=201)
@@ -50,6 +51,7 @@ async def issue_secret(body: ProbeIn, principal: CurrentPrincipal, response: Res
 
 @router.post("/probes/slow", status_code=201)
 async def record_probe_slowly(body: ProbeIn, principal: CurrentPrincipal) -> dict[str, str]:
+    entered_slow.set()
     await release_slow.wait()
     return {"probe_id": str(uuid.uuid4()), "note": body.note}
 

@@ -31,9 +31,10 @@ async def test_the_same_key_with_a_different_body_is_refused_with_422(probe):
 async def test_a_retry_while_the_first_request_is_in_flight_gets_409(probe):
     key = str(uuid.uuid4())
     probe_module.release_slow.clear()
+    probe_module.entered_slow.clear()
     async with probe.client() as client:
         first = asyncio.create_task(client.post("/probes/slow", json={"note": "s"}, headers={"Idempotency-Key": key}))
-        await asyncio.sleep(0.3)
+        await asyncio.wait_for(probe_module.entered_slow.wait(), 10)  # the first holds the key now
         concurrent = await client.post("/probes/slow", json={"note": "s"}, headers={"Idempotency-Key": key})
         probe_module.release_slow.set()
         finished = await first
@@ -75,3 +76,23 @@ async def test_a_response_showing_a_secret_once_is_not_kept_for_replays(probe):
         stored = (await session.execute(select(idempotency_keys.c.response_body).where(
             idempotency_keys.c.key == key))).scalar_one()
     assert stored is None
+
+
+async def test_a_key_that_is_not_visible_ascii_is_a_clear_problem_not_a_500(probe):
+    """Header bytes are Latin-1 on the wire: a key of other bytes is refused, never decoded into a crash."""
+    async with probe.client() as client:
+        latin = await client.post("/probes", json={"note": "x"}, headers=[(b"Idempotency-Key", b"\xff\xfe")])
+        spaced = await client.post("/probes", json={"note": "x"}, headers={"Idempotency-Key": "two words"})
+    for response in (latin, spaced):
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["type"].endswith("/invalid-idempotency-key")
+
+
+async def test_a_body_too_large_to_keep_for_replays_is_refused_with_413(probe):
+    limit = probe.producer_service.settings.idempotency_max_body_bytes
+    async with probe.client() as client:
+        response = await client.post("/probes", content=b"x" * (limit + 1),
+                                     headers={"Idempotency-Key": str(uuid.uuid4()), "content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["type"].endswith("/request-too-large")

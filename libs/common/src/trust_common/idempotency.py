@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ HEADER = "idempotency-key"
 REPLAYED_HEADER = "idempotent-replayed"
 METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_KEY_LENGTH = 255
+KEY_SHAPE = re.compile(r"[\x21-\x7e]{1,%d}" % MAX_KEY_LENGTH)  # visible ASCII, as a UUID or ULID is
 # Response headers worth replaying; hop-by-hop and per-response headers are not.
 REPLAYED_HEADERS = frozenset({"content-type", "location"})
 
@@ -37,16 +39,23 @@ class IdempotencyMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in METHODS:
             return await self.app(scope, receive, send)
-        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        # Header bytes are Latin-1 on the wire (RFC 9110); decoding as UTF-8 would fail on some of them.
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         key = headers.get(HEADER)
         if key is None:
             return await self.app(scope, receive, send)
         runtime = scope["app"].state.runtime
-        if not key or len(key) > MAX_KEY_LENGTH:
+        if not KEY_SHAPE.fullmatch(key):
             return await _send_problem(send, problem_body(
                 400, "invalid-idempotency-key", "Invalid Idempotency-Key",
-                f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters"))
-        body = await _read_body(receive)
+                f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} visible ASCII characters"))
+        limit = runtime.settings.idempotency_max_body_bytes
+        declared = headers.get("content-length", "")
+        body = None if declared.isdigit() and int(declared) > limit else await _read_body(receive, limit)
+        if body is None:
+            return await _send_problem(send, problem_body(
+                413, "request-too-large", "Request too large for an idempotent retry",
+                f"A request sent with an Idempotency-Key may carry at most {limit} bytes."))
         scope_id = _caller_scope(runtime, headers)
         request_hash = hashlib.sha256(
             b"\0".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body])
@@ -120,7 +129,7 @@ class IdempotencyMiddleware:
                 # Nothing was decided: free the key so a retry runs again.
                 await session.execute(delete(idempotency_keys).where(*where))
                 return
-            all_headers = {k.decode().lower(): v.decode() for k, v in captured["headers"]}
+            all_headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in captured["headers"]}
             keep = "no-store" not in all_headers.get("cache-control", "")
             await session.execute(update(idempotency_keys).where(*where).values(
                 state="completed", response_status=captured["status"],
@@ -138,13 +147,18 @@ def _caller_scope(runtime: Any, headers: dict[str, str]) -> str:
     return "anonymous"
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body (it is hashed and replayed to the app), or None past `limit` bytes."""
+    chunks, size = [], 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)

@@ -49,6 +49,8 @@ class CommonSettings(BaseSettings):
     timer_concurrency: int = 4
     timer_max_attempts: int = 10
     idempotency_lease_seconds: int = 60
+    # Bodies sent with an Idempotency-Key are buffered (hashed, replayed to the app): bounded.
+    idempotency_max_body_bytes: int = 11 * 1024 * 1024
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> "CommonSettings":
