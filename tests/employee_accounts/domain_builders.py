@@ -4,10 +4,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from employee_accounts.domain.account import EmployeeAccount, EmployeeInformation, SealedValue
-from employee_accounts.domain.values import ProofKind, ProofOfEmployment
+from employee_accounts.domain.account import EmployeeAccount, EmployeeInformation, SealedRecord, SealedValue
+from employee_accounts.domain.values import ClientInfo, ProofKind, ProofOfEmployment
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+APP = ClientInfo.from_headers("ios", "20.7")  # EMP-8: the mobile app at the minimum version
+WEB = ClientInfo.from_headers("web", "30.0")
+SEALED_FACE = SealedRecord(ciphertext=b"\x01" * 40, key_id="k1")
 
 
 def sealed(value: str = "110101199003071234") -> SealedValue:

@@ -38,6 +38,12 @@ async def test_someone_elses_face_never_passes_and_the_steps_keep_their_order(wo
     async with world.service.client() as app:
         early = await app.post("/v1/employee/activation/phone", json={"phone": "13800138000"}, headers=session)
         assert early.status_code == 422 and early.json()["rule"] == "EMP-8"
+        for client in ({"X-Client-Platform": "web", "X-Client-Version": "30.0"},
+                       {"X-Client-Platform": "android", "X-Client-Version": "20.6.3"}):
+            # EMP-8: every activation step from the mobile app ≥ 20.7 only, even with the right face.
+            refused = await app.post("/v1/employee/activation/face-verification", headers={**session, **client},
+                                     json={"capture": face_of(account["national_id"])})
+            assert refused.status_code == 422 and refused.json()["rule"] == "EMP-8", refused.text
         impostor = await app.post("/v1/employee/activation/face-verification",
                                   json={"capture": face_of(national_id())}, headers=session)
         assert impostor.status_code == 422 and impostor.json()["rule"] == "EMP-8"
@@ -57,14 +63,15 @@ async def test_someone_elses_face_never_passes_and_the_steps_keep_their_order(wo
         assert unchanged.status_code == 422 and unchanged.json()["rule"] == "EMP-8"
         web = await app.post("/v1/employee/activation/password", headers={**session, "X-Client-Platform": "web"},
                              json={"current_password": "Initial-Pass-1", "new_password": "Other-Pass-1"})
-        assert web.status_code == 422
+        assert web.status_code == 422 and web.json()["rule"] == "EMP-8"
         done = await app.post("/v1/employee/activation/password",
                               json={"current_password": "Initial-Pass-1", "new_password": "Other-Pass-1"},
                               headers=session)
         assert done.status_code == 200 and done.json()["status"] == "active"
-    assert await event_types(world.service, account["id"]) == [
+    assert await event_types(world.service, account["id"]) == [  # every step, none for a mismatch
         "employee-accounts.account.applied", "employee-accounts.account.reviewed",
-        "employee-accounts.account.activated"]
+        "employee-accounts.account.face_verified", "employee-accounts.account.phone_bound",
+        "employee-accounts.account.password_changed", "employee-accounts.account.activated"]
     assert (await world.log_in(account["email"], "Initial-Pass-1")).status_code == 401
     assert (await world.log_in(account["email"], "Other-Pass-1")).status_code == 201
 

@@ -10,18 +10,20 @@ from employee_accounts.domain.errors import (
     ActivationRefused, AuthorisationPermanent, DepartureRefused, DeregistrationNotSupported, FaceCheckFailed,
     ProofOfEmploymentInvalid, WrongState,
 )
-from employee_accounts.domain.values import ProofKind, ProofOfEmployment
+from employee_accounts.domain.values import ClientInfo, ProofKind, ProofOfEmployment
 
 from tests.employee_accounts.conftest import snapshot
-from tests.employee_accounts.domain_builders import NOW, enterprise_account, event_types, info, personal_account, sealed
+from tests.employee_accounts.domain_builders import (
+    APP, NOW, SEALED_FACE, WEB, enterprise_account, event_types, info, personal_account, sealed,
+)
 
 
 def activated():
     account = enterprise_account()
     account.review(approved=True, reason=None, now=NOW)
-    account.verify_face(FaceResult(True, 0.97), NOW)
-    account.bind_phone(sealed("13800138000"), NOW)
-    account.change_password("$argon2id$new", NOW)
+    account.verify_face(FaceResult(True, 0.97), SEALED_FACE, client=APP, now=NOW)
+    account.bind_phone(sealed("13800138000"), client=APP, now=NOW)
+    account.change_password("$argon2id$new", client=APP, now=NOW)
     account.pull_events()
     return account
 
@@ -46,11 +48,64 @@ def test_approval_awaits_activation_then_the_employee_activates():
     account = enterprise_account()
     account.review(approved=True, reason=None, now=NOW)
     assert account.status is Status.AWAITING_ACTIVATION
-    assert account.verify_face(FaceResult(True, 0.97), NOW) is True
-    account.bind_phone(sealed("13800138000"), NOW)
-    account.change_password("$argon2id$new", NOW)
+    account.pull_events()
+    assert account.verify_face(FaceResult(True, 0.97), SEALED_FACE, client=APP, now=NOW) is True
+    account.bind_phone(sealed("13800138000"), client=APP, now=NOW)
+    account.change_password("$argon2id$new", client=APP, now=NOW)
     assert account.status is Status.ACTIVE
-    assert "employee-accounts.account.activated" in event_types(account)
+    # X-2: every step is published, with ids and times only.
+    assert event_types(account) == ["employee-accounts.account.face_verified", "employee-accounts.account.phone_bound",
+                                    "employee-accounts.account.password_changed", "employee-accounts.account.activated"]
+
+
+def test_each_activation_step_publishes_an_event_with_ids_and_times_only():
+    """X-2 (EMP-8) and X-4: face verified, phone bound, password changed, also a later change; never the phone,
+    the score or the outcome."""
+    account = enterprise_account()
+    account.review(approved=True, reason=None, now=NOW)
+    account.pull_events()
+    account.verify_face(FaceResult(False, 0.12), SEALED_FACE, client=APP, now=NOW)
+    assert account.pull_events() == []  # a mismatch changes no step; its result is only kept sealed
+    account.verify_face(FaceResult(True, 0.97), SEALED_FACE, client=APP, now=NOW)
+    account.verify_face(FaceResult(False, 0.12), SEALED_FACE, client=APP, now=NOW)
+    assert account.face_verified_at == NOW  # a later mismatch does not undo the step (and publishes nothing)
+    account.bind_phone(sealed("13800138000"), client=APP, now=NOW)
+    account.change_password("$argon2id$new", client=APP, now=NOW)
+    account.change_password("$argon2id$later", client=APP, now=NOW)  # an active holder changes it again
+    events = account.pull_events()
+    assert [e.event_type for e in events] == [
+        "employee-accounts.account.face_verified", "employee-accounts.account.phone_bound",
+        "employee-accounts.account.password_changed", "employee-accounts.account.activated",
+        "employee-accounts.account.password_changed"]
+    stamps = {"verified_at", "bound_at", "changed_at"}
+    for event in events:
+        assert set(event.model_dump()) - stamps == {"employee_account_id", "enterprise_id"}, event
+        dumped = event.model_dump_json()
+        assert "0.97" not in dumped and "matched" not in dumped and "score" not in dumped
+        assert "13800138000" not in dumped and "8000" not in dumped
+
+
+def test_activation_steps_need_the_mobile_app_in_the_domain():
+    """EMP-8: face check, phone and password change refuse the web or an old app, whoever calls the domain."""
+    account = enterprise_account()
+    account.review(approved=True, reason=None, now=NOW)
+    old_app = ClientInfo.from_headers("android", "20.6.9")
+    for client in (WEB, old_app, ClientInfo.from_headers(None, None)):
+        with pytest.raises(ActivationRefused) as refused:
+            account.verify_face(FaceResult(True, 0.97), SEALED_FACE, client=client, now=NOW)
+        assert refused.value.rule_id == "EMP-8"
+    assert not account.face_verified
+    account.verify_face(FaceResult(True, 0.97), SEALED_FACE, client=APP, now=NOW)
+    with pytest.raises(ActivationRefused):
+        account.bind_phone(sealed("13800138000"), client=WEB, now=NOW)
+    account.bind_phone(sealed("13800138000"), client=APP, now=NOW)
+    with pytest.raises(ActivationRefused):
+        account.change_password("$argon2id$new", client=old_app, now=NOW)
+    assert account.status is Status.AWAITING_ACTIVATION
+    account.change_password("$argon2id$new", client=APP, now=NOW)
+    with pytest.raises(ActivationRefused):
+        account.change_password("$argon2id$later", client=WEB, now=NOW)
+    assert account.password_hash == "$argon2id$new"
 
 
 def test_activation_steps_cannot_be_skipped():
@@ -58,28 +113,30 @@ def test_activation_steps_cannot_be_skipped():
     account = enterprise_account()
     account.review(approved=True, reason=None, now=NOW)
     with pytest.raises(ActivationRefused):
-        account.bind_phone(sealed("13800138000"), NOW)
+        account.bind_phone(sealed("13800138000"), client=APP, now=NOW)
     with pytest.raises(ActivationRefused):
-        account.change_password("$argon2id$new", NOW)
+        account.change_password("$argon2id$new", client=APP, now=NOW)
     assert account.status is Status.AWAITING_ACTIVATION
 
 
 def test_a_face_of_someone_else_never_passes():
-    """EMP-8: the outcome and score are kept; a mismatch is refused and opens nothing."""
+    """EMP-8: the outcome and score are kept, only sealed (X-4); a mismatch is refused and opens nothing."""
     account = enterprise_account()
     account.review(approved=True, reason=None, now=NOW)
-    matched = account.verify_face(FaceResult(False, 0.12), NOW)
-    assert (account.face_matched, account.face_score) == (False, 0.12)
+    matched = account.verify_face(FaceResult(False, 0.12), SEALED_FACE, client=APP, now=NOW)
+    assert matched is False and not account.face_verified and account.face_verified_at is None
+    assert (account.face_result_ciphertext, account.face_result_key_id) == (SEALED_FACE.ciphertext, "k1")
+    assert not hasattr(account, "face_score") and not hasattr(account, "face_matched")
     with pytest.raises(FaceCheckFailed):
         account.require_face_match(matched)
     with pytest.raises(ActivationRefused):
-        account.bind_phone(sealed("13800138000"), NOW)
+        account.bind_phone(sealed("13800138000"), client=APP, now=NOW)
 
 
 def test_activation_is_closed_while_in_review():
     """EMP-8: only an approved account can be activated."""
     with pytest.raises(ActivationRefused):
-        enterprise_account().verify_face(FaceResult(True, 0.99), NOW)
+        enterprise_account().verify_face(FaceResult(True, 0.99), SEALED_FACE, client=APP, now=NOW)
 
 
 def test_a_failed_review_can_be_corrected_and_resubmitted():
@@ -146,7 +203,8 @@ def test_handover_gives_new_credentials_and_goes_back_to_review_keeping_the_acco
     account.hand_over(login_email="b@corp.example", password_hash="$argon2id$b", info=info("330101199003071234"),
                       position_id="pos-2", department_id=None, now=NOW)
     assert (account.id, account.account_id, account.status) == ("emp-1", "emp-1", Status.REVIEWING)
-    assert account.holder_generation == 3 and not account.face_matched and account.phone_hash is None
+    assert account.holder_generation == 3 and not account.face_verified and account.phone_hash is None
+    assert account.face_result_ciphertext is None
     assert event_types(account) == ["employee-accounts.account.handed_over"]
 
 

@@ -19,7 +19,9 @@ from employee_accounts.domain.storefront import effective_permissions, merchant_
 from employee_accounts.domain.values import ClientInfo, Permissions, mask, require_identity_unpenalised
 
 from tests.employee_accounts.conftest import snapshot
-from tests.employee_accounts.domain_builders import NOW, enterprise_account, event_types, personal_account, sealed
+from tests.employee_accounts.domain_builders import (
+    APP, NOW, SEALED_FACE, enterprise_account, event_types, personal_account, sealed,
+)
 
 
 @pytest.mark.parametrize(("level", "seats"), [
@@ -129,12 +131,15 @@ def test_showcase_needs_real_name_deposit_ten_videos_and_more_than_a_thousand_fo
     assert account.showcase_opened_at == NOW
 
 
+MAIN_TOOLS = ["homepage.business_card", "live.general_live_card", "short_video.online_booking"]
+
+
 def _active_enterprise_account():
     account = enterprise_account()
     account.review(approved=True, reason=None, now=NOW)
-    account.verify_face(FaceResult(True, 0.9), NOW)
-    account.bind_phone(sealed("13800138000"), NOW)
-    account.change_password("$argon2id$n", NOW)
+    account.verify_face(FaceResult(True, 0.9), SEALED_FACE, client=APP, now=NOW)
+    account.bind_phone(sealed("13800138000"), client=APP, now=NOW)
+    account.change_password("$argon2id$n", client=APP, now=NOW)
     return account
 
 
@@ -142,7 +147,7 @@ def test_merchant_page_shows_only_with_an_approved_module_whose_tool_is_authoris
     """EMP-16."""
     account = _active_enterprise_account()
     granted = Permissions.parse(["homepage.business_card"], [])
-    effective = effective_permissions(account, granted, NOW, enterprise_suspended=False)
+    effective = effective_permissions(account, granted, NOW, enterprise_suspended=False, main_tools=MAIN_TOOLS)
     with pytest.raises(ToolNotHeld) as refused:
         account.configure_merchant_module("homepage.store_activities", effective, NOW)
     assert refused.value.rule_id == "EMP-16"
@@ -153,6 +158,23 @@ def test_merchant_page_shows_only_with_an_approved_module_whose_tool_is_authoris
     account.approve_merchant_module("homepage.business_card", NOW)
     assert merchant_page_visible(account.merchant_page_modules, effective)
     assert not merchant_page_visible(account.merchant_page_modules, Permissions())  # tool no longer authorised
+
+
+def test_a_tool_the_main_account_loses_stops_being_in_force_and_hides_the_merchant_page():
+    """EMP-3 (and EMP-16): effective tools are the granted ones the main account holds now; modules stay."""
+    account = _active_enterprise_account()
+    granted = Permissions.parse(["homepage.business_card", "live.general_live_card"], ["data_centre"])
+    assert effective_permissions(account, granted, NOW, enterprise_suspended=False, main_tools=MAIN_TOOLS) == granted
+    account.configure_merchant_module("homepage.business_card", granted, NOW)
+    account.approve_merchant_module("homepage.business_card", NOW)
+    lost = effective_permissions(account, granted, NOW, enterprise_suspended=False,
+                                 main_tools=["live.general_live_card"])
+    assert lost == Permissions.parse(["live.general_live_card"], ["data_centre"])
+    assert not merchant_page_visible(account.merchant_page_modules, lost)
+    with pytest.raises(ToolNotHeld):
+        account.configure_merchant_module("homepage.business_card", lost, NOW)
+    nothing = effective_permissions(account, granted, NOW, enterprise_suspended=False, main_tools=[])
+    assert nothing == Permissions.parse([], ["data_centre"])
 
 
 def test_grants_are_suspended_while_the_enterprise_lapses_and_restored_on_renewal():
@@ -168,10 +190,12 @@ def test_grants_are_suspended_while_the_enterprise_lapses_and_restored_on_renewa
     assert refused.value.rule_id == "EMP-18"
     account = _active_enterprise_account()
     granted = Permissions.parse(["homepage.business_card"], ["data_centre"])
-    assert effective_permissions(account, granted, NOW, enterprise_suspended=True) == Permissions()
+    assert effective_permissions(account, granted, NOW, enterprise_suspended=True,
+                                 main_tools=MAIN_TOOLS) == Permissions()
     enterprise.certify("app-2", None, NOW, ["emp-1"])
     assert event_types(enterprise) == ["employee-accounts.grants.suspended", "employee-accounts.grants.restored"]
-    assert effective_permissions(account, granted, NOW, enterprise_suspended=enterprise.grants_suspended) == granted
+    assert effective_permissions(account, granted, NOW, enterprise_suspended=enterprise.grants_suspended,
+                                 main_tools=MAIN_TOOLS) == granted
 
 
 def test_authorisation_ends_with_its_validity_period():
@@ -179,8 +203,9 @@ def test_authorisation_ends_with_its_validity_period():
     account = personal_account(valid_until=NOW + timedelta(days=30))
     account.review(approved=True, reason=None, now=NOW)
     granted = Permissions.parse([], ["data_centre"])
-    assert effective_permissions(account, granted, NOW, enterprise_suspended=False) == granted
-    assert effective_permissions(account, granted, NOW + timedelta(days=30), enterprise_suspended=False) == Permissions()
+    assert effective_permissions(account, granted, NOW, enterprise_suspended=False, main_tools=MAIN_TOOLS) == granted
+    assert effective_permissions(account, granted, NOW + timedelta(days=30), enterprise_suspended=False,
+                                 main_tools=MAIN_TOOLS) == Permissions()
 
 
 def test_masking_keeps_only_the_last_four():

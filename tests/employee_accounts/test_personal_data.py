@@ -1,5 +1,6 @@
-"""X-4: national IDs and phones encrypted at rest with rotatable keys, found through a keyed hash, and a
-canary national ID that never shows in logs, events or responses except masked; passwords only as Argon2."""
+"""X-4: national IDs, phones and face-check results encrypted at rest with rotatable keys (IDs and phones found
+through a keyed hash), and a canary national ID, phone and face-check score that never show in logs, events or
+responses (the ID and phone only masked); passwords only as Argon2."""
 from __future__ import annotations
 
 import base64
@@ -10,6 +11,9 @@ import os
 import pytest
 from cryptography.exceptions import InvalidTag
 
+from employee_accounts.adapters import FakeFaceCheck
+from employee_accounts.dependencies import FACE_CHECK
+from employee_accounts.domain.account import FaceResult
 from employee_accounts.vault import PersonalDataVault
 
 from tests.employee_accounts.conftest import MOBILE, face_of
@@ -20,7 +24,8 @@ CANARY_PHONE = "+86 139 7777 4242"
 
 
 async def test_a_canary_national_id_never_leaks(world, caplog, spans):
-    """X-4 (EMP-5, EMP-8): logs, traces, outbox events and responses see at most the masked form."""
+    """X-4 (EMP-5, EMP-8): logs, traces, outbox events and responses see at most the masked form; a face-check
+    score or outcome (a mismatch, then a match) is in no plain column, log, trace, event or response."""
     caplog.set_level(logging.DEBUG)
     enterprise = await world.enterprise()
     responses = []
@@ -50,10 +55,31 @@ async def test_a_canary_national_id_never_leaks(world, caplog, spans):
     traces = " ".join(f"{span.name} {dict(span.attributes or {})} {[e.attributes for e in span.events]}"
                       for span in spans.get_finished_spans())
     assert "employee-accounts" in traces or "POST" in traces  # the traces were recorded
+    scores = [str(FakeFaceCheck.MATCH_SCORE), str(FakeFaceCheck.MISMATCH_SCORE)]
     for place, text in [("logs", caplog.text), ("traces", traces), ("outbox", outbox), ("timers", timers),
                         *[(f"response {i}", r) for i, r in enumerate(responses[1:])]]:
         assert CANARY not in text, place
         assert phone_digits not in text.replace(" ", ""), place
+        for leak in (*scores, "face_score", "face_matched", '"matched"', '"score"'):
+            assert leak not in text, (place, leak)
+    # Face checks: no plain column holds an outcome or a score; the latest result is kept, sealed (X-4).
+    columns = set((await scalar(world.service, "SELECT string_agg(column_name, ' ') FROM information_schema.columns "
+                                               "WHERE table_name = 'employee_accounts'")).split())
+    assert {"face_matched", "face_score", "face_checked_at"}.isdisjoint(columns)
+    assert {"face_result_ciphertext", "face_result_key_id", "face_verified_at"} <= columns
+    plain = await scalar(world.service, "SELECT (to_jsonb(e) - 'face_result_ciphertext')::text "
+                                        "FROM employee_accounts e WHERE id = :i", i=account["id"])
+    assert not any(score in plain for score in scores) and "matched" not in plain
+    sealed = await scalar(world.service, "SELECT face_result_ciphertext FROM employee_accounts WHERE id = :i",
+                          i=account["id"])
+    key_id = await scalar(world.service, "SELECT face_result_key_id FROM employee_accounts WHERE id = :i",
+                          i=account["id"])
+    assert not any(score.encode() in bytes(sealed) for score in scores) and b"matched" not in bytes(sealed)
+    vault = world.service.runtime.extras["dependencies"].vault
+    assert FaceResult.from_sealed(vault.open(FACE_CHECK, bytes(sealed), key_id)) == FaceResult(
+        True, FakeFaceCheck.MATCH_SCORE)
+    assert await scalar(world.service, "SELECT face_verified_at IS NOT NULL FROM employee_accounts WHERE id = :i",
+                        i=account["id"])
     row = await scalar(world.service, "SELECT national_id_ciphertext FROM employee_accounts WHERE id = :i",
                        i=account["id"])
     assert CANARY.encode() not in bytes(row)

@@ -49,6 +49,33 @@ async def test_merchant_page_shows_once_an_authorised_module_is_configured_and_a
         assert (await app.get("/v1/employee/grants", headers=session)).json()["merchant_page_visible"] is True
 
 
+async def test_a_tool_the_main_account_loses_is_no_longer_in_force_and_hides_the_merchant_page(world):
+    """EMP-3 (and EMP-16): effective tools follow the main account's current tools; the grant itself is kept."""
+    enterprise = await world.enterprise()
+    account = await world.active_account(enterprise)
+    session = account["session"]
+    async with world.service.client() as app:
+        assert (await app.post("/v1/employee/merchant-page/modules", json={"tool": "homepage.business_card"},
+                               headers=session)).status_code == 200
+        async with world.reviewer() as reviewer:
+            assert (await reviewer.post(f"/v1/reviews/employee-accounts/{account['id']}/merchant-page-modules/"
+                                        "homepage.business_card")).status_code == 200
+        assert (await app.get("/v1/employee/grants", headers=session)).json()["merchant_page_visible"] is True
+        # The platform reports that the main account no longer holds the homepage business card.
+        await world.account(enterprise.id, growth_level="bronze", real_name_verified=True,
+                            tools=["short_video.online_booking", "live.general_live_card"])
+        grants = (await app.get("/v1/employee/grants", headers=session)).json()
+        assert grants["granted_tools"] == ["homepage.business_card", "live.general_live_card"]
+        assert grants["effective_tools"] == ["live.general_live_card"]
+        assert grants["effective_modules"] == ["data_centre", "live_management"]
+        assert grants["merchant_page_visible"] is False
+        admin_view = (await enterprise.admin.get(f"{enterprise.base}/employee-accounts/{account['id']}/grants")).json()
+        assert admin_view["effective_tools"] == ["live.general_live_card"] and not admin_view["merchant_page_visible"]
+        refused = await app.post("/v1/employee/merchant-page/modules", json={"tool": "homepage.business_card"},
+                                 headers=session)
+        assert refused.status_code == 422 and refused.json()["rule"] == "EMP-16"
+
+
 async def test_employee_accounts_and_the_creator_marketplace_identity_exclude_each_other(world):
     """EMP-14: an employee account cannot take the identity; an account holding it cannot be invited."""
     enterprise = await world.enterprise()

@@ -30,14 +30,16 @@ class IdentityDirectory(Protocol):
 class FakeFaceCheck:
     """Deterministic: a capture matches only the national ID it was made for (`capture_for`)."""
 
+    MATCH_SCORE, MISMATCH_SCORE = 0.9731, 0.1287  # distinctive, so a test can look for them anywhere (X-4)
+
     @staticmethod
     def capture_for(national_id: str) -> str:
         return "face-" + hashlib.sha256(f"face:{national_id}".encode()).hexdigest()[:24]
 
     async def verify(self, *, national_id: str, real_name: str, capture: str) -> FaceResult:
         if hmac.compare_digest(capture, self.capture_for(national_id)):
-            return FaceResult(matched=True, score=0.97)
-        return FaceResult(matched=False, score=0.12)
+            return FaceResult(matched=True, score=self.MATCH_SCORE)
+        return FaceResult(matched=False, score=self.MISMATCH_SCORE)
 
 
 @dataclass

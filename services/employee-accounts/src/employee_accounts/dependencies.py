@@ -16,6 +16,7 @@ from employee_accounts.vault import Passwords, PersonalDataVault
 
 NATIONAL_ID = "national_id"
 PHONE = "phone"
+FACE_CHECK = "face_check"  # a face-check result (outcome and score), sealed as a whole
 
 
 @dataclass

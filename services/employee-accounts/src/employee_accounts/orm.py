@@ -4,7 +4,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, Enum, Float, Index, Integer, LargeBinary, MetaData, String, Table, Text, text,
+    Boolean, Column, DateTime, Enum, Index, Integer, LargeBinary, MetaData, String, Table, Text, text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
@@ -84,9 +84,10 @@ employee_accounts = Table(
     Column("review_reason", Text),
     Column("holder_generation", Integer, nullable=False),
     Column("submission_count", Integer, nullable=False),
-    Column("face_matched", Boolean, nullable=False),
-    Column("face_score", Float),
-    Column("face_checked_at", DateTime(timezone=True)),
+    # the latest face-check result (outcome and score) sealed together; only the verified step's time is plain.
+    Column("face_result_ciphertext", LargeBinary),
+    Column("face_result_key_id", String(50)),
+    Column("face_verified_at", DateTime(timezone=True)),
     Column("phone_ciphertext", LargeBinary),
     Column("phone_key_id", String(50)),
     Column("phone_hash", String(64)),

@@ -35,10 +35,17 @@ async def grants_suspended(session: AsyncSession, enterprise_id: str) -> bool:
     return bool(enterprise and enterprise.grants_suspended)
 
 
+async def main_account_tools(session: AsyncSession, enterprise_id: str) -> frozenset[str]:
+    """EMP-3: the tools the main account holds now, as projected (none while it is unknown)."""
+    main = await load_account(session, enterprise_id)
+    return frozenset(main.tools if main else ())
+
+
 async def effective_grants(session: AsyncSession, account: EmployeeAccount, now: datetime) -> Permissions:
-    """EMP-18 and EMP-12: the grants in force now."""
+    """EMP-18, EMP-12 and EMP-3: the grants in force now."""
     return effective_permissions(account, await granted(session, account), now,
-                                 enterprise_suspended=await grants_suspended(session, account.enterprise_id))
+                                 enterprise_suspended=await grants_suspended(session, account.enterprise_id),
+                                 main_tools=await main_account_tools(session, account.enterprise_id))
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,8 @@ class Grants:
 async def grants_view(session: AsyncSession, account: EmployeeAccount, now: datetime) -> Grants:
     suspended = await grants_suspended(session, account.enterprise_id)
     given = await granted(session, account)
-    effective = effective_permissions(account, given, now, enterprise_suspended=suspended)
+    effective = effective_permissions(account, given, now, enterprise_suspended=suspended,
+                                      main_tools=await main_account_tools(session, account.enterprise_id))
     return Grants(given, effective, suspended, merchant_page_visible(account.merchant_page_modules, effective))
 
 

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from employee_accounts.domain.account import SealedValue
+from employee_accounts.domain.account import SealedRecord, SealedValue
 from employee_accounts.domain.values import mask
 from employee_accounts.settings import Settings
 
@@ -44,10 +44,16 @@ class PersonalDataVault:
 
     def seal(self, kind: str, value: str) -> SealedValue:
         """Encrypt with the active key; the kind is bound as associated data."""
+        record = self.seal_record(kind, value)
+        return SealedValue(ciphertext=record.ciphertext, key_id=record.key_id,
+                           lookup_hash=self.lookup_hash(kind, value), masked=mask("".join(value.split())))
+
+    def seal_record(self, kind: str, value: str) -> SealedRecord:
+        """Encrypt only: no lookup hash, no masked form (e.g. a face-check result, X-4, whose few possible
+        values a hash or a mask would give away)."""
         nonce = os.urandom(NONCE_BYTES)
         ciphertext = nonce + self._keys[self._active].encrypt(nonce, value.encode(), kind.encode())
-        return SealedValue(ciphertext=ciphertext, key_id=self._active, lookup_hash=self.lookup_hash(kind, value),
-                           masked=mask("".join(value.split())))
+        return SealedRecord(ciphertext=ciphertext, key_id=self._active)
 
     def open(self, kind: str, ciphertext: bytes, key_id: str) -> str:
         """Decrypt with the key the value was sealed with (rotation keeps old keys readable)."""

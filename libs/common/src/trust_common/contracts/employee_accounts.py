@@ -32,7 +32,8 @@ class _AccountEvent(EventData):
 
 
 class EmployeeAccountApplied(_AccountEvent):
-    """EMP-5: an enterprise employee account was applied for (or re-enabled, EMP-9) and is in review."""
+    """Version 1, superseded by `EmployeeAccountAppliedV2` (no login email); kept only so events already
+    published still parse. Publish v2."""
 
     event_type = "employee-accounts.account.applied"
 
@@ -69,16 +70,74 @@ class EmployeeDepartureAwaitingRealNameUnbinding(_AccountEvent):
 
     event_type = "employee-accounts.account.departure_awaiting_unbinding"
 
-    login_email: str  # where the notifier reaches the departing employee
+    # The only employee-account event with the login email, on purpose: the notifier needs it to reach the
+    # departing employee (NOTE-3). An enterprise employee account is ours, not a platform account, so the
+    # platform account projection may not know its email.
+    login_email: str
 
 
 class EmployeeAccountHandedOver(_AccountEvent):
-    """EMP-9: the account was re-enabled for a new employee (new credentials), now in review."""
+    """Version 1, superseded by `EmployeeAccountHandedOverV2` (no login email); kept only so events already
+    published still parse. Publish v2."""
 
     event_type = "employee-accounts.account.handed_over"
 
     login_email: str
     holder_generation: int
+
+
+class EmployeeAccountAppliedV2(_AccountEvent):
+    """EMP-5: an enterprise employee account was applied for (or re-enabled, EMP-9) and is in review.
+
+    v2 drops v1's `login_email`: no consumer needs it, and an event carries no more than it must.
+    """
+
+    event_type = "employee-accounts.account.applied"
+    version = 2
+
+    kind: EmployeeAccountKind = EmployeeAccountKind.ENTERPRISE
+    position_id: str | None = None
+    department_id: str | None = None
+    holder_generation: int = 1  # 1 for the first employee, +1 per handover (EMP-9)
+
+
+class EmployeeAccountHandedOverV2(_AccountEvent):
+    """EMP-9: the account was re-enabled for a new employee (new credentials), now in review.
+
+    v2 drops v1's `login_email`: no consumer needs it.
+    """
+
+    event_type = "employee-accounts.account.handed_over"
+    version = 2
+
+    holder_generation: int
+
+
+class EmployeeFaceVerified(_AccountEvent):
+    """EMP-8: the face check matched the identity on file; the activation moves on to the phone.
+
+    X-4: ids and the time only; the outcome and score of a check never travel (they stay sealed at rest).
+    """
+
+    event_type = "employee-accounts.account.face_verified"
+
+    verified_at: datetime
+
+
+class EmployeePhoneBound(_AccountEvent):
+    """EMP-8: an auxiliary phone number was bound. X-4: never the number, not even masked."""
+
+    event_type = "employee-accounts.account.phone_bound"
+
+    bound_at: datetime
+
+
+class EmployeePasswordChanged(_AccountEvent):
+    """EMP-8: the holder changed the password (the mandatory change of activation, or a later one)."""
+
+    event_type = "employee-accounts.account.password_changed"
+
+    changed_at: datetime
 
 
 class EmployeeAuthorisationEnded(_AccountEvent):

@@ -1,7 +1,8 @@
 """The employee account aggregate: review, activation (EMP-8), departure and handover (EMP-9)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -15,7 +16,7 @@ from employee_accounts.domain.errors import (
     WrongState,
 )
 from employee_accounts.domain.storefront import Storefront
-from employee_accounts.domain.values import ProofOfEmployment
+from employee_accounts.domain.values import ClientInfo, ProofOfEmployment
 
 
 class Status(StrEnum):
@@ -42,6 +43,14 @@ class SealedValue:
 
 
 @dataclass(frozen=True)
+class SealedRecord:
+    """Personal data sealed without a lookup hash or a masked form (X-4): a face-check result."""
+
+    ciphertext: bytes
+    key_id: str
+
+
+@dataclass(frozen=True)
 class EmployeeInformation:
     """EMP-5: who holds the account; the national ID arrives sealed."""
 
@@ -53,10 +62,19 @@ class EmployeeInformation:
 
 @dataclass(frozen=True)
 class FaceResult:
-    """X-4: only the outcome and the score are kept."""
+    """The face-check provider's answer (EMP-8). X-4: only the outcome and the score are kept, and only sealed
+    (never in a plain column, a log, an event or a response); the repr shows neither."""
 
-    matched: bool
-    score: float
+    matched: bool = field(repr=False)
+    score: float = field(repr=False)
+
+    def to_sealable(self) -> str:
+        return json.dumps({"matched": self.matched, "score": self.score})
+
+    @classmethod
+    def from_sealed(cls, plaintext: str) -> "FaceResult":
+        data = json.loads(plaintext)
+        return cls(matched=bool(data["matched"]), score=float(data["score"]))
 
 
 def departure_blocked(facts: AccountSnapshot | None) -> bool:
@@ -138,12 +156,27 @@ class EmployeeAccount(Storefront, Aggregate):
         self._record_applied()
 
     # --- activation (EMP-8) -------------------------------------------------------------
-    def verify_face(self, result: FaceResult, now: datetime) -> bool:
-        """EMP-8: keeps the outcome and score; only a match of the identity on file opens the next step."""
+    def require_activation_step(self, client: ClientInfo) -> None:
+        """EMP-8: every activation step needs the mobile app at 20.7 or later and an account awaiting activation
+        (checked before the face-check provider is asked)."""
+        client.require_activation_capable()
         self._require_activating()
-        self.face_matched, self.face_score, self.face_checked_at = result.matched, result.score, now
+
+    def verify_face(self, result: FaceResult, sealed: SealedRecord, *, client: ClientInfo, now: datetime) -> bool:
+        """EMP-8: keeps the latest outcome and score, sealed (X-4); only a match of the identity on file opens the
+        next step, and only that step's time is plain. A later mismatch does not undo a verified step."""
+        self.require_activation_step(client)
+        self.face_result_ciphertext, self.face_result_key_id = sealed.ciphertext, sealed.key_id
         self.updated_at = now
+        if result.matched:
+            self.face_verified_at = now
+            self.record(ev.EmployeeFaceVerified(**self._account_ids(), verified_at=now))  # X-2; never outcome or score
         return result.matched
+
+    @property
+    def face_verified(self) -> bool:
+        """EMP-8: the face-verification step is done."""
+        return self.face_verified_at is not None
 
     @staticmethod
     def require_face_match(matched: bool) -> None:
@@ -151,24 +184,34 @@ class EmployeeAccount(Storefront, Aggregate):
         if not matched:
             raise FaceCheckFailed("the face does not match the identity on file")
 
-    def bind_phone(self, phone: SealedValue, now: datetime) -> None:
+    def bind_phone(self, phone: SealedValue, *, client: ClientInfo, now: datetime) -> None:
         """EMP-8: an auxiliary phone number after the face check."""
-        self._require_activating()
-        if not self.face_matched:
+        self.require_activation_step(client)
+        if not self.face_verified:
             raise ActivationRefused("verify your face before binding a phone number")
         self.phone_ciphertext, self.phone_key_id = phone.ciphertext, phone.key_id
         self.phone_hash, self.phone_masked, self.updated_at = phone.lookup_hash, phone.masked, now
+        self.record(ev.EmployeePhoneBound(**self._account_ids(), bound_at=now))  # X-2; never the number (X-4)
 
-    def change_password(self, new_hash: str, now: datetime) -> None:
-        """EMP-8: the mandatory password change completes activation."""
+    def require_password_change(self, client: ClientInfo) -> None:
+        """EMP-8: from the mobile app only; during activation only after the face check and the phone (checked
+        before the current password is verified)."""
+        client.require_activation_capable()
         if self.status is Status.ACTIVE and self.kind is Kind.ENTERPRISE:
-            self.password_hash, self.updated_at = new_hash, now
             return
         self._require_activating()
-        if not self.face_matched or self.phone_hash is None:
+        if not self.face_verified or self.phone_hash is None:
             raise ActivationRefused("verify your face and bind a phone number before changing the password")
-        self.password_hash, self.password_changed = new_hash, True
-        self.status, self.activated_at, self.updated_at = Status.ACTIVE, now, now
+
+    def change_password(self, new_hash: str, *, client: ClientInfo, now: datetime) -> None:
+        """EMP-8: the mandatory password change completes activation; an active holder may change it again."""
+        self.require_password_change(client)
+        self.password_hash, self.updated_at = new_hash, now
+        self.record(ev.EmployeePasswordChanged(**self._account_ids(), changed_at=now))
+        if self.status is Status.ACTIVE:
+            return
+        self.password_changed = True
+        self.status, self.activated_at = Status.ACTIVE, now
         self.record(ev.EmployeeAccountActivated(employee_account_id=self.id, enterprise_id=self.enterprise_id))
 
     # --- departure and handover (EMP-9) -------------------------------------------------
@@ -183,6 +226,7 @@ class EmployeeAccount(Storefront, Aggregate):
         self.updated_at = now
         if blocked:
             self.status = Status.DEPARTURE_PENDING
+            # NOTE-3: the one event with the login email: the notifier reaches the departing employee there.
             self.record(ev.EmployeeDepartureAwaitingRealNameUnbinding(
                 employee_account_id=self.id, enterprise_id=self.enterprise_id, login_email=self.login_email or ""))
             return
@@ -206,8 +250,7 @@ class EmployeeAccount(Storefront, Aggregate):
         self._clear_holder()
         self.holder_generation += 1  # invalidates every session of the previous holder
         self.status, self.review_reason, self.submission_count, self.updated_at = Status.REVIEWING, None, 1, now
-        self.record(ev.EmployeeAccountHandedOver(employee_account_id=self.id, enterprise_id=self.enterprise_id,
-                                                 login_email=login_email, holder_generation=self.holder_generation))
+        self.record(ev.EmployeeAccountHandedOverV2(**self._account_ids(), holder_generation=self.holder_generation))
 
     def end_authorisation(self, now: datetime) -> None:
         """EMP-13: an authorised personal account ends only with the account's deletion."""
@@ -243,8 +286,10 @@ class EmployeeAccount(Storefront, Aggregate):
         self.proof_explanation = info.proof.explanation
 
     def _clear_holder(self) -> None:
-        self.face_matched, self.face_score = False, None
-        self.face_checked_at: datetime | None = None
+        # X-4: the latest face-check result (outcome and score) only sealed; the verified step's time is plain.
+        self.face_result_ciphertext: bytes | None = None
+        self.face_result_key_id: str | None = None
+        self.face_verified_at: datetime | None = None
         self.phone_ciphertext: bytes | None = None
         self.phone_key_id: str | None = None
         self.phone_hash: str | None = None
@@ -263,7 +308,6 @@ class EmployeeAccount(Storefront, Aggregate):
             raise ActivationRefused(f"activation is not open for an account in status {self.status}")
 
     def _record_applied(self) -> None:
-        self.record(ev.EmployeeAccountApplied(
-            employee_account_id=self.id, enterprise_id=self.enterprise_id, kind=self.kind,
-            login_email=self.login_email or "", position_id=self.position_id, department_id=self.department_id,
+        self.record(ev.EmployeeAccountAppliedV2(
+            **self._account_ids(), kind=self.kind, position_id=self.position_id, department_id=self.department_id,
             holder_generation=self.holder_generation))

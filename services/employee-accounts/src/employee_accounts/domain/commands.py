@@ -136,12 +136,14 @@ class LogIn:
 class VerifyFace:
     employee_account_id: str
     capture: str = field(repr=False)
+    client: ClientInfo  # EMP-8: mobile app ≥ 20.7 only
 
 
 @dataclass(frozen=True)
 class BindPhone:
     employee_account_id: str
     phone: str = field(repr=False)
+    client: ClientInfo  # EMP-8
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ class ChangePassword:
     employee_account_id: str
     current_password: str = field(repr=False)
     new_password: str = field(repr=False)
+    client: ClientInfo  # EMP-8
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """What an employee account may use and show: grants (EMP-18), showcase (EMP-15), merchant page (EMP-16)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -22,15 +22,17 @@ SHOWCASE_MIN_FOLLOWERS_EXCLUSIVE = 1000
 
 
 def effective_permissions(account: "EmployeeAccount", granted: Permissions, now: datetime, *,
-                          enterprise_suspended: bool) -> Permissions:
-    """The grants in force: none while suspended (EMP-18), outside the validity period (EMP-12) or not active."""
+                          enterprise_suspended: bool, main_tools: Iterable[str]) -> Permissions:
+    """The grants in force: none while suspended (EMP-18), outside the validity period (EMP-12) or not active;
+    of the tools, only those the main account holds now (EMP-3: a tool it loses stops being in force)."""
     from employee_accounts.domain.account import Status
 
     if enterprise_suspended or account.status is not Status.ACTIVE:
         return Permissions()
     if account.valid_until is not None and now >= account.valid_until:
         return Permissions()
-    return granted
+    held = frozenset(main_tools)
+    return Permissions(frozenset(t for t in granted.tools if t.value in held), granted.modules)
 
 
 def showcase_shortfalls(facts: AccountSnapshot | None, deposit_paid: bool) -> list[str]:

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
+from trust_common.validation import MULTI_LINE, SINGLE_LINE, Id
+
 from employee_accounts.domain.account import EmployeeAccount
 from employee_accounts.domain.commands import EmployeeDetails
 from employee_accounts.domain.errors import EmployeeInformationInvalid, PasswordRejected
@@ -14,21 +16,22 @@ from employee_accounts.domain.organisation import Department, Position
 from employee_accounts.domain.values import ProofKind, ProofOfEmployment
 from employee_accounts.queries import Grants, Quota
 
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$",
+                                          max_length=320)]
 
 
 class ProofIn(BaseModel):
     """EMP-6: `company_seal`, or `legal_representative_signature` with an explanation."""
 
     kind: ProofKind
-    document_ref: str = Field(min_length=1, max_length=300)
-    explanation: str | None = Field(default=None, max_length=2000)
+    document_ref: str = Field(min_length=1, max_length=300, pattern=SINGLE_LINE)
+    explanation: str | None = Field(default=None, max_length=2000, pattern=MULTI_LINE)
 
 
 class DetailsIn(BaseModel):
     """EMP-5 employee information; the national ID is sealed on arrival and only ever shown masked."""
 
-    real_name: str = Field(min_length=1, max_length=200)
+    real_name: str = Field(min_length=1, max_length=200, pattern=SINGLE_LINE)
     national_id: SecretStr = Field(description="national ID number; never echoed")
     proof_of_employment: ProofIn
 
@@ -42,9 +45,9 @@ class DetailsIn(BaseModel):
 
 
 class PositionIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    tools: list[str] = Field(default_factory=list, description="EMP-3 tools, e.g. live.general_live_card")
-    modules: list[str] = Field(default_factory=list, description="EMP-4 modules, e.g. data_centre")
+    name: str = Field(min_length=1, max_length=200, pattern=SINGLE_LINE)
+    tools: list[Id] = Field(default_factory=list, description="EMP-3 tools, e.g. live.general_live_card")
+    modules: list[Id] = Field(default_factory=list, description="EMP-4 modules, e.g. data_centre")
 
 
 class PositionPublic(BaseModel):
@@ -62,12 +65,12 @@ class PositionPublic(BaseModel):
 
 
 class DepartmentIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    parent_id: str | None = None
+    name: str = Field(min_length=1, max_length=200, pattern=SINGLE_LINE)
+    parent_id: Id | None = None
 
 
 class DepartmentMove(BaseModel):
-    parent_id: str | None = None
+    parent_id: Id | None = None
 
 
 class DepartmentPublic(BaseModel):
@@ -88,8 +91,8 @@ class EmployeeAccountCreate(BaseModel):
     login_email: Email
     password: SecretStr = Field(description="initial password; stored only as an Argon2 hash")
     employee: DetailsIn
-    position_id: str
-    department_id: str | None = None
+    position_id: Id
+    department_id: Id | None = None
 
     def password_value(self) -> str:
         return _password(self.password)
@@ -105,7 +108,7 @@ class DepartureIn(BaseModel):
 
 class ReviewIn(BaseModel):
     approved: bool
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: str | None = Field(default=None, max_length=2000, pattern=MULTI_LINE)
 
 
 class EmployeeAccountPublic(BaseModel):
@@ -141,7 +144,7 @@ class EmployeeAccountPublic(BaseModel):
                    national_id_masked=a.national_id_masked, phone_masked=a.phone_masked, proof_kind=a.proof_kind,
                    position_id=a.position_id, department_id=a.department_id, modules=list(a.modules),
                    valid_until=a.valid_until, review_reason=a.review_reason, holder_generation=a.holder_generation,
-                   face_verified=a.face_matched, password_changed=a.password_changed,
+                   face_verified=a.face_verified, password_changed=a.password_changed,
                    showcase_deposit_paid=a.showcase_deposit_paid, showcase_open=a.showcase_opened_at is not None,
                    created_at=a.created_at, updated_at=a.updated_at)
 
@@ -183,15 +186,15 @@ class QuotaPublic(BaseModel):
 class InvitationIn(BaseModel):
     """EMP-12: one personal account; `valid_until` only from the PC back office (X-Client-Platform: pc)."""
 
-    personal_account_id: str = Field(min_length=1, max_length=100)
-    modules: list[str] = Field(min_length=1)
+    personal_account_id: Id
+    modules: list[Id] = Field(min_length=1)
     agreement_accepted: bool
     valid_until: datetime | None = None
 
 
 class InvitationBatchIn(BaseModel):
-    personal_account_ids: list[str] = Field(min_length=1, max_length=500)
-    modules: list[str] = Field(min_length=1)
+    personal_account_ids: list[Id] = Field(min_length=1, max_length=500)
+    modules: list[Id] = Field(min_length=1)
     agreement_accepted: bool
     valid_until: datetime | None = None
 
@@ -260,7 +263,7 @@ class PasswordChangeIn(BaseModel):
 
 
 class MerchantModuleIn(BaseModel):
-    tool: str
+    tool: Id
 
 
 class EligibilityPublic(BaseModel):
@@ -285,7 +288,7 @@ def next_step(account: EmployeeAccount) -> str:
     """EMP-8: what the app shows next."""
     if str(account.status) == "active":
         return "done"
-    if not account.face_matched:
+    if not account.face_verified:
         return "face_verification"
     if account.phone_hash is None:
         return "bind_phone"

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 
 from trust_common.uow import UnitOfWork
 
-from employee_accounts.dependencies import NATIONAL_ID, PHONE, Dependencies
+from employee_accounts.dependencies import FACE_CHECK, NATIONAL_ID, PHONE, Dependencies
 from employee_accounts.domain import commands as c
 from employee_accounts.domain.account import EmployeeAccount
 from employee_accounts.domain.errors import ActivationRefused, InvalidCredentials
@@ -51,11 +51,14 @@ async def log_in(cmd: c.LogIn, uow: UnitOfWork, deps: Dependencies) -> Session:
 
 
 async def verify_face(cmd: c.VerifyFace, uow: UnitOfWork, deps: Dependencies) -> EmployeeAccount:
-    """EMP-8: the face must match the identity on file; outcome and score are kept (X-4), the refusal follows."""
+    """EMP-8: the face must match the identity on file; outcome and score are kept sealed (X-4), the refusal
+    follows. The client and the state are checked before the provider sees the national ID."""
     account = await Repository(uow.session).employee_account(cmd.employee_account_id)
+    account.require_activation_step(cmd.client)
     national_id = deps.vault.open(NATIONAL_ID, account.national_id_ciphertext, account.national_id_key_id)
     result = await deps.face_check.verify(national_id=national_id, real_name=account.real_name, capture=cmd.capture)
-    matched = account.verify_face(result, uow.clock.now())
+    matched = account.verify_face(result, deps.vault.seal_record(FACE_CHECK, result.to_sealable()),
+                                  client=cmd.client, now=uow.clock.now())
     await uow.commit()
     EmployeeAccount.require_face_match(matched)
     return account
@@ -67,7 +70,7 @@ async def bind_phone(cmd: c.BindPhone, uow: UnitOfWork, deps: Dependencies) -> E
     if len(digits.lstrip("+")) < 6:
         raise ActivationRefused("the phone number is not valid")
     account = await Repository(uow.session).employee_account(cmd.employee_account_id)
-    account.bind_phone(deps.vault.seal(PHONE, digits), uow.clock.now())
+    account.bind_phone(deps.vault.seal(PHONE, digits), client=cmd.client, now=uow.clock.now())
     await uow.commit()
     return account
 
@@ -75,10 +78,11 @@ async def bind_phone(cmd: c.BindPhone, uow: UnitOfWork, deps: Dependencies) -> E
 async def change_password(cmd: c.ChangePassword, uow: UnitOfWork, deps: Dependencies) -> EmployeeAccount:
     """EMP-8: the mandatory change to a new password completes activation."""
     account = await Repository(uow.session).employee_account(cmd.employee_account_id)
+    account.require_password_change(cmd.client)  # EMP-8 before any Argon2 work
     if not await deps.passwords.verify(account.password_hash, cmd.current_password):
         raise InvalidCredentials("the current password is wrong")
     if cmd.new_password == cmd.current_password:
         raise ActivationRefused("choose a password different from the initial one")
-    account.change_password(await deps.passwords.hash(cmd.new_password), uow.clock.now())
+    account.change_password(await deps.passwords.hash(cmd.new_password), client=cmd.client, now=uow.clock.now())
     await uow.commit()
     return account

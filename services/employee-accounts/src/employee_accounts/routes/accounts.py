@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from trust_common.pagination import Page
+from trust_common.validation import Id
 
 from employee_accounts.domain import commands as c
 from employee_accounts.domain.account import Status
@@ -38,7 +39,7 @@ async def list_employee_accounts(enterprise_id: EnterpriseId, session: ReadSessi
 
 
 @router.get(ENTERPRISE + "/{employee_account_id}")
-async def get_employee_account(employee_account_id: str, enterprise_id: EnterpriseId,
+async def get_employee_account(employee_account_id: Id, enterprise_id: EnterpriseId,
                                session: ReadSession) -> EmployeeAccountPublic:
     account = await Repository(session).employee_account(employee_account_id, enterprise_id=enterprise_id,
                                                           lock=False)
@@ -46,7 +47,7 @@ async def get_employee_account(employee_account_id: str, enterprise_id: Enterpri
 
 
 @router.get(ENTERPRISE + "/{employee_account_id}/grants")
-async def get_grants(employee_account_id: str, enterprise_id: EnterpriseId, session: ReadSession,
+async def get_grants(employee_account_id: Id, enterprise_id: EnterpriseId, session: ReadSession,
                      now: Now) -> GrantsPublic:
     """EMP-18 suspension, EMP-12 validity and EMP-16 merchant-page visibility."""
     account = await Repository(session).employee_account(employee_account_id, enterprise_id=enterprise_id,
@@ -55,7 +56,7 @@ async def get_grants(employee_account_id: str, enterprise_id: EnterpriseId, sess
 
 
 @router.put(ENTERPRISE + "/{employee_account_id}/employee-information")
-async def resubmit(employee_account_id: str, body: DetailsIn, enterprise_id: EnterpriseId,
+async def resubmit(employee_account_id: Id, body: DetailsIn, enterprise_id: EnterpriseId,
                    bus: BusDep) -> EmployeeAccountPublic:
     """EMP-12: correct a failed review and resubmit."""
     return EmployeeAccountPublic.of(await bus.handle(c.ResubmitInformation(
@@ -63,7 +64,7 @@ async def resubmit(employee_account_id: str, body: DetailsIn, enterprise_id: Ent
 
 
 @router.post(ENTERPRISE + "/{employee_account_id}/departure")
-async def depart(employee_account_id: str, body: DepartureIn, enterprise_id: EnterpriseId,
+async def depart(employee_account_id: Id, body: DepartureIn, enterprise_id: EnterpriseId,
                  bus: BusDep) -> EmployeeAccountPublic:
     """EMP-9: `vacant` at once, or `departure_pending` while unsettled assets wait for the real-name unbinding."""
     return EmployeeAccountPublic.of(await bus.handle(
@@ -71,7 +72,7 @@ async def depart(employee_account_id: str, body: DepartureIn, enterprise_id: Ent
 
 
 @router.post(ENTERPRISE + "/{employee_account_id}/handover")
-async def hand_over(employee_account_id: str, body: HandOverIn, enterprise_id: EnterpriseId,
+async def hand_over(employee_account_id: Id, body: HandOverIn, enterprise_id: EnterpriseId,
                     bus: BusDep) -> EmployeeAccountPublic:
     """EMP-9: re-enable a departed account for a new employee."""
     return EmployeeAccountPublic.of(await bus.handle(c.HandOverAccount(
@@ -81,13 +82,13 @@ async def hand_over(employee_account_id: str, body: HandOverIn, enterprise_id: E
 
 
 @router.delete(ENTERPRISE + "/{employee_account_id}")
-async def deregister(employee_account_id: str, enterprise_id: EnterpriseId, bus: BusDep) -> None:
+async def deregister(employee_account_id: Id, enterprise_id: EnterpriseId, bus: BusDep) -> None:
     """EMP-10: always the "not supported" problem."""
     await bus.handle(c.DeregisterEmployeeAccount(enterprise_id, employee_account_id))
 
 
 @router.post(ENTERPRISE + "/{employee_account_id}/conversion")
-async def convert(employee_account_id: str, enterprise_id: EnterpriseId, session: ReadSession) -> None:
+async def convert(employee_account_id: Id, enterprise_id: EnterpriseId, session: ReadSession) -> None:
     """EMP-13: the two kinds never convert into each other."""
     account = await Repository(session).employee_account(employee_account_id, enterprise_id=enterprise_id,
                                                           lock=False)
@@ -95,14 +96,14 @@ async def convert(employee_account_id: str, enterprise_id: EnterpriseId, session
 
 
 @router.post("/v1/reviews/employee-accounts/{employee_account_id}")
-async def review(employee_account_id: str, body: ReviewIn, reviewer: Reviewer, bus: BusDep) -> EmployeeAccountPublic:
+async def review(employee_account_id: Id, body: ReviewIn, reviewer: Reviewer, bus: BusDep) -> EmployeeAccountPublic:
     """EMP-5/EMP-12: platform staff approve or fail the employee information."""
     return EmployeeAccountPublic.of(await bus.handle(
         c.ReviewEmployeeAccount(employee_account_id, body.approved, body.reason)))
 
 
 @router.post("/v1/reviews/employee-accounts/{employee_account_id}/merchant-page-modules/{tool}")
-async def approve_merchant_module(employee_account_id: str, tool: str, reviewer: Reviewer,
+async def approve_merchant_module(employee_account_id: Id, tool: Id, reviewer: Reviewer,
                                   bus: BusDep) -> EmployeeAccountPublic:
     """EMP-16: platform staff approve a configured merchant-page module."""
     return EmployeeAccountPublic.of(await bus.handle(c.ApproveMerchantModule(employee_account_id, tool)))

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trust_common.auth import CurrentPrincipal, Principal, Role
 from trust_common.messagebus import MessageBus
 from trust_common.problems import NotFound, Unauthorized
+from trust_common.validation import Id
 
 from employee_accounts.domain.account import EmployeeAccount
 from employee_accounts.domain.values import ClientInfo
@@ -48,7 +49,7 @@ class EnterpriseNotFound(NotFound):
     slug, title = "enterprise-not-found", "No such enterprise"
 
 
-def enterprise_admin(principal: CurrentPrincipal, enterprise_id: Annotated[str, Path()]) -> str:
+def enterprise_admin(principal: CurrentPrincipal, enterprise_id: Annotated[Id, Path()]) -> str:
     """X-3: admins only (403), and only of their own enterprise (404, its existence not revealed)."""
     principal.require(Role.ENTERPRISE_ADMIN)
     if enterprise_id not in principal.enterprise_ids:

@@ -31,25 +31,22 @@ async def me(account: CurrentEmployee) -> EmployeeAccountPublic:
 
 @router.post("/activation/face-verification")
 async def verify_face(body: FaceIn, account: CurrentEmployee, client: Client, bus: BusDep) -> EmployeeAccountPublic:
-    """EMP-8: the face must match the identity on file."""
-    client.require_activation_capable()
-    return _public(await bus.handle(c.VerifyFace(account.id, body.capture.get_secret_value())))
+    """EMP-8: the face must match the identity on file (mobile app ≥ 20.7)."""
+    return _public(await bus.handle(c.VerifyFace(account.id, body.capture.get_secret_value(), client)))
 
 
 @router.post("/activation/phone")
 async def bind_phone(body: PhoneIn, account: CurrentEmployee, client: Client, bus: BusDep) -> EmployeeAccountPublic:
-    """EMP-8: an auxiliary phone number of the employee's own (shown masked only)."""
-    client.require_activation_capable()
-    return _public(await bus.handle(c.BindPhone(account.id, body.phone.get_secret_value())))
+    """EMP-8: an auxiliary phone number of the employee's own (shown masked only; mobile app ≥ 20.7)."""
+    return _public(await bus.handle(c.BindPhone(account.id, body.phone.get_secret_value(), client)))
 
 
 @router.post("/activation/password")
 async def change_password(body: PasswordChangeIn, account: CurrentEmployee, client: Client,
                           bus: BusDep) -> EmployeeAccountPublic:
-    """EMP-8: the mandatory password change; the account is then `active`."""
-    client.require_activation_capable()
+    """EMP-8: the mandatory password change (mobile app ≥ 20.7); the account is then `active`."""
     return _public(await bus.handle(c.ChangePassword(
-        account.id, body.current_password.get_secret_value(), password_of(body.new_password))))
+        account.id, body.current_password.get_secret_value(), password_of(body.new_password), client)))
 
 
 @router.get("/grants")

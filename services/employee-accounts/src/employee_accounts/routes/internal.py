@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from trust_common.auth import Role, requires
+from trust_common.validation import Id
 
 from employee_accounts.entrypoints.schemas import EligibilityPublic
 from employee_accounts.repository import Repository
@@ -13,7 +14,7 @@ router = APIRouter(prefix="/v1/internal", tags=["internal"], dependencies=[requi
 
 
 @router.get("/creator-marketplace-eligibility/{account_id}")
-async def creator_marketplace_eligibility(account_id: str, session: ReadSession) -> EligibilityPublic:
+async def creator_marketplace_eligibility(account_id: Id, session: ReadSession) -> EligibilityPublic:
     """EMP-14: an employee account (of either kind) cannot take the creator-marketplace identity."""
     if await Repository(session).is_employee_account(account_id):
         return EligibilityPublic(account_id=account_id, eligible=False, rule="EMP-14",

@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from trust_common.messagebus import MessageBus
 from trust_common.pagination import Page
 from trust_common.problems import Invalid, Problem
+from trust_common.validation import ID_MAX_LENGTH, Id, is_id
 
 from employee_accounts.domain import commands as c
 from employee_accounts.domain.errors import AuthorisationPermanent, EmployeeAccountNotFound
@@ -72,6 +73,9 @@ async def _invite_rows(bus: MessageBus, enterprise_id: str, rows: list[tuple[int
         try:
             if not account_id:
                 raise Invalid("the personal account id is empty", rule="EMP-12")
+            if not is_id(account_id):
+                raise Invalid(f"the personal account id must be 1 to {ID_MAX_LENGTH} characters without control "
+                              "characters", rule="EMP-12")
             invitation = await bus.handle(c.InvitePersonalAccount(
                 enterprise_id, account_id, modules, agreement_accepted, valid_until, client))
             results.append(BatchRowResult(row=row, personal_account_id=account_id, outcome="invited",
@@ -92,7 +96,7 @@ async def list_invitations(enterprise_id: EnterpriseId, session: ReadSession, cu
 
 
 @router.post(ENTERPRISE + "/{invitation_id}/withdrawal")
-async def withdraw(invitation_id: str, enterprise_id: EnterpriseId, bus: BusDep) -> InvitationPublic:
+async def withdraw(invitation_id: Id, enterprise_id: EnterpriseId, bus: BusDep) -> InvitationPublic:
     return InvitationPublic.of(await bus.handle(c.WithdrawInvitation(enterprise_id, invitation_id)))
 
 
@@ -105,21 +109,21 @@ async def my_invitations(account_id: InviteeAccount, session: ReadSession, curso
 
 
 @router.get("/v1/me/invitations/{invitation_id}")
-async def my_invitation(invitation_id: str, account_id: InviteeAccount, session: ReadSession) -> InvitationPublic:
+async def my_invitation(invitation_id: Id, account_id: InviteeAccount, session: ReadSession) -> InvitationPublic:
     """X-3: an invitee sees only their own invitations."""
     found = await Repository(session).invitation(invitation_id, personal_account_id=account_id, lock=False)
     return InvitationPublic.of(found)
 
 
 @router.post("/v1/me/invitations/{invitation_id}/acceptance", status_code=201)
-async def accept(invitation_id: str, body: AcceptIn, account_id: InviteeAccount, bus: BusDep) -> EmployeeAccountPublic:
+async def accept(invitation_id: Id, body: AcceptIn, account_id: InviteeAccount, bus: BusDep) -> EmployeeAccountPublic:
     """EMP-12: fill in the details and submit within 48 hours; the authorisation goes to review."""
     return EmployeeAccountPublic.of(await bus.handle(
         c.AcceptInvitation(invitation_id, account_id, body.employee.to_domain())))
 
 
 @router.post("/v1/me/invitations/{invitation_id}/decline")
-async def decline(invitation_id: str, account_id: InviteeAccount, bus: BusDep) -> InvitationPublic:
+async def decline(invitation_id: Id, account_id: InviteeAccount, bus: BusDep) -> InvitationPublic:
     return InvitationPublic.of(await bus.handle(c.DeclineInvitation(invitation_id, account_id)))
 
 

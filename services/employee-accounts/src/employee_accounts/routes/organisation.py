@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from trust_common.pagination import Page
+from trust_common.validation import Id
 
 from employee_accounts.domain import commands as c
 from employee_accounts.entrypoints.schemas import (
@@ -23,7 +24,7 @@ async def define_position(body: PositionIn, enterprise_id: EnterpriseId, bus: Bu
 
 
 @router.put("/positions/{position_id}")
-async def change_position(position_id: str, body: PositionIn, enterprise_id: EnterpriseId,
+async def change_position(position_id: Id, body: PositionIn, enterprise_id: EnterpriseId,
                           bus: BusDep) -> PositionPublic:
     return PositionPublic.of(await bus.handle(
         c.ChangePosition(enterprise_id, position_id, body.name, body.tools, body.modules)))
@@ -38,7 +39,7 @@ async def list_positions(enterprise_id: EnterpriseId, session: ReadSession, curs
 
 
 @router.get("/positions/{position_id}")
-async def get_position(position_id: str, enterprise_id: EnterpriseId, session: ReadSession) -> PositionPublic:
+async def get_position(position_id: Id, enterprise_id: EnterpriseId, session: ReadSession) -> PositionPublic:
     return PositionPublic.of(await Repository(session).position(enterprise_id, position_id))
 
 
@@ -49,14 +50,14 @@ async def create_department(body: DepartmentIn, enterprise_id: EnterpriseId, bus
 
 
 @router.patch("/departments/{department_id}")
-async def move_department(department_id: str, body: DepartmentMove, enterprise_id: EnterpriseId,
+async def move_department(department_id: Id, body: DepartmentMove, enterprise_id: EnterpriseId,
                           bus: BusDep) -> DepartmentPublic:
     return DepartmentPublic.of(await bus.handle(c.MoveDepartment(enterprise_id, department_id, body.parent_id)))
 
 
 @router.get("/departments")
 async def list_departments(enterprise_id: EnterpriseId, session: ReadSession, cursor: str | None = None,
-                           limit: int | None = None, parent_id: str | None = None) -> Page[DepartmentPublic]:
+                           limit: int | None = None, parent_id: Id | None = None) -> Page[DepartmentPublic]:
     entity, table = LISTINGS["departments"]
     items, next_cursor = await page_of(session, entity, table, enterprise_id, cursor=cursor, limit=limit,
                                        parent_id=parent_id)
