@@ -2,10 +2,19 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
 
 from trust_common.auth import Role
+from trust_common.contracts.certification import DocumentKind
 
 from certification.bootstrap import dependencies
+from certification.domain import commands, errors
+from certification.domain.lifetime import SisterCertification
+from certification.domain.states import Actor
+from certification.handlers import applicant
 from tests.certification.journeys import (
     PDF, PNG, enterprise_draft, event_types, holder, ledger_lines, new_id, seed_account, stored_files,
     submitted_enterprise, auditor,
@@ -98,8 +107,8 @@ async def test_a_document_not_asked_for_is_refused(certification):
     assert (response.status_code, response.json()["rule"]) == (422, "CERT-3")
 
 
-async def test_documents_are_served_only_to_the_owner_and_auditors(certification):
-    """CERT-3 (documents used only for this certification), X-3."""
+async def test_documents_are_served_only_to_the_owner_and_to_auditors_once_submitted(certification):
+    """CERT-3 (documents used only for this certification), X-3 (auditors see the review queue, not drafts)."""
     account = await seed_account(certification)
     other = await seed_account(certification)
     async with holder(certification, account.account_id) as client:
@@ -110,12 +119,31 @@ async def test_documents_are_served_only_to_the_owner_and_auditors(certification
     async with holder(certification, other.account_id) as client:
         foreign = await client.get(url)
     async with auditor(certification) as client:
+        draft_read = await client.get(f"/v1/applications/{app['id']}")
+        draft_document = await client.get(url)
+        draft_history = await client.get(f"/v1/applications/{app['id']}/history")
+    async with holder(certification, account.account_id) as client:
+        assert (await client.post(f"/v1/applications/{app['id']}/submit")).status_code == 200
+    async with auditor(certification) as client:
         audited = await client.get(url)
+        audited_read = await client.get(f"/v1/applications/{app['id']}")
     async with certification.client("support-1", Role.SUPPORT) as client:
         support = await client.get(url)
     assert own.status_code == 200 and own.content == PDF and own.headers["content-type"] == "application/pdf"
-    assert audited.status_code == 200
+    assert draft_read.status_code == draft_document.status_code == draft_history.status_code == 404
+    assert audited.status_code == 200 and audited.content == PDF and audited_read.status_code == 200
     assert foreign.status_code == 404 and support.status_code == 403
+
+
+async def test_auditors_do_not_see_a_draft_cancelled_before_it_was_ever_submitted(certification):
+    """X-3: auditors see the review queue (what was sent to audit), never drafts, not even withdrawn ones."""
+    account = await seed_account(certification)
+    async with holder(certification, account.account_id) as client:
+        app = await enterprise_draft(client)
+        assert (await client.post(f"/v1/applications/{app['id']}/cancel")).status_code == 200
+    async with auditor(certification) as client:
+        read = await client.get(f"/v1/applications/{app['id']}")
+    assert read.status_code == 404 and read.json()["type"].endswith("application-not-found")
 
 
 async def test_a_second_fee_is_never_charged_when_submit_is_raced_or_retried(certification):
@@ -191,7 +219,77 @@ async def test_one_open_application_per_type(certification):
     account_id, _ = await submitted_enterprise(certification)
     async with holder(certification, account_id) as client:
         response = await client.post("/v1/applications", json={"certification_type": "enterprise", "channel": "pc"})
-    assert response.status_code == 409
+    assert (response.status_code, response.json()["rule"]) == (409, "CERT-1")
+
+
+async def test_concurrent_starts_open_exactly_one_application(certification):
+    """CERT-1 (one open application per account and type; CERT-4: one charge) also when requests race."""
+    account = await seed_account(certification)
+    async with holder(certification, account.account_id) as client:
+        responses = await asyncio.gather(*[client.post("/v1/applications", json={
+            "certification_type": "personal", "channel": "pc", "fields": {"title": "Musician"}}) for _ in range(6)])
+        listed = (await client.get("/v1/applications", params={"limit": 50})).json()["items"]
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 5, [r.text for r in responses]
+    assert {r.json()["rule"] for r in responses if r.status_code == 409} == {"CERT-1"}
+    assert len(listed) == 1
+
+
+async def test_concurrent_sister_app_syncs_create_one_certification(certification, clock):
+    """CERT-9 with CERT-1: racing syncs of one certification leave exactly one."""
+    account = await seed_account(certification)
+    directory = dependencies(certification.runtime).sister_app
+    directory.register(account.account_id, SisterCertification(  # type: ignore[attr-defined]
+        f"toutiao-{account.account_id}", "Acme Coffee Co., Ltd.", "Acme Coffee", clock.now() + timedelta(days=90)))
+    async with holder(certification, account.account_id) as client:
+        responses = await asyncio.gather(*[client.post("/v1/certifications/sync", json={
+            "source_reference": f"toutiao-{account.account_id}"}) for _ in range(4)])
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409], [r.text for r in responses]
+
+
+async def test_the_upload_streams_with_no_transaction_open_and_attaches_afterwards(certification):
+    """CERT-3: a slow upload holds no database connection while its body arrives; the document is then attached."""
+    account = await seed_account(certification)
+    async with holder(certification, account.account_id) as client:
+        app = (await client.post("/v1/applications", json={"certification_type": "personal", "channel": "pc",
+                                                           "fields": {"title": "Musician"}})).json()
+    runtime, seen = certification.runtime, []
+
+    async with runtime.uow() as uow:
+        async def body() -> AsyncIterator[bytes]:
+            for part in (PDF[:10], PDF[10:]):
+                seen.append(uow.session.in_transaction())
+                yield part
+
+        command = commands.UploadDocument(Actor(account.account_id, "holder"), account.account_id, app["id"],
+                                          DocumentKind.PROFESSIONAL_PROOF, body())
+        document = await applicant.upload_document(command, uow, dependencies(runtime))
+    assert seen == [False, False]
+    async with holder(certification, account.account_id) as client:
+        stored = (await client.get(f"/v1/applications/{app['id']}")).json()["documents"]
+    assert [d["id"] for d in stored] == [document.id]
+
+
+async def test_an_upload_to_an_application_sent_to_audit_meanwhile_leaves_no_file(certification):
+    """CERT-3: the state is checked again when attaching; a refused attach deletes the stored file."""
+    account = await seed_account(certification, real_name_verified=True)
+    async with holder(certification, account.account_id) as client:
+        app = (await client.post("/v1/applications", json={"certification_type": "personal", "channel": "pc",
+                                                           "fields": {"title": "Musician"}})).json()
+        assert (await client.put(f"/v1/applications/{app['id']}/documents/professional_proof",
+                                 content=PDF)).status_code == 201
+    runtime, before = certification.runtime, stored_files(certification)
+
+    async def body() -> AsyncIterator[bytes]:
+        async with holder(certification, account.account_id) as client:  # submitted while the body streams
+            assert (await client.post(f"/v1/applications/{app['id']}/submit")).status_code == 200
+        yield PDF
+
+    async with runtime.uow() as uow:
+        command = commands.UploadDocument(Actor(account.account_id, "holder"), account.account_id, app["id"],
+                                          DocumentKind.PROFESSIONAL_PROOF, body())
+        with pytest.raises(errors.WrongStatus):
+            await applicant.upload_document(command, uow, dependencies(runtime))
+    assert stored_files(certification) == before
 
 
 async def test_another_accounts_application_is_invisible_and_untouchable(certification):

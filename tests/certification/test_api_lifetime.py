@@ -7,11 +7,12 @@ from sqlalchemy import select
 
 from trust_common.auth import Role
 from trust_common.platform import PlatformPublisher
-from trust_common.schema import outbox
+from trust_common.schema import outbox, timers
 from trust_common.testing.services import eventually
 
 from certification.bootstrap import dependencies
 from certification.domain.lifetime import SisterCertification
+from certification.handlers.support import EXPIRY
 from tests.certification.journeys import (
     BRAND, auditor, claimed, event_types, holder, ledger_lines, seed_account, submitted_enterprise,
 )
@@ -83,6 +84,28 @@ async def test_renewal_before_expiry_is_a_new_review_that_continues_the_year(cer
     assert await ledger_lines(certification, renewal_id) == 1
     assert (await event_data(certification, renewal_id, "certification.certification.renewed"))[0]["renewal_of"] \
         == app["id"]
+
+
+async def test_cancelling_a_certification_withdraws_its_renewal_so_approval_cannot_bring_it_back(certification):
+    """CERT-8/CERT-10 (and EMP-18: no CertificationRenewed, so no grants restored): certify → start renewal →
+    the holder cancels → the auditor's approval of the renewal is refused; both stay cancelled."""
+    account_id, app = await certified_enterprise(certification)
+    async with holder(certification, account_id) as client:
+        renewal_id = (await client.post(f"/v1/applications/{app['id']}/renewal", json={"channel": "pc"})).json()["id"]
+        assert (await client.post(f"/v1/applications/{renewal_id}/submit")).status_code == 200
+    await claimed(certification, renewal_id, "late-approver")
+    async with holder(certification, account_id) as client:
+        cancelled = await client.post(f"/v1/applications/{app['id']}/cancel")
+    async with auditor(certification, "late-approver") as client:
+        approved = await client.post(f"/v1/reviews/{renewal_id}/approve")
+        previous = (await client.get(f"/v1/applications/{app['id']}")).json()
+        renewal = (await client.get(f"/v1/applications/{renewal_id}")).json()
+    assert cancelled.status_code == 200, cancelled.text
+    assert approved.status_code == 409, approved.text
+    assert previous["status"] == renewal["status"] == "cancelled" and not renewal["badge_active"]
+    assert "certification.certification.renewed" not in await event_types(certification, renewal_id)
+    withdrawn = await event_data(certification, renewal_id, "certification.certification.cancelled")
+    assert withdrawn[0]["cancelled_by"] == "holder" and not withdrawn[0]["was_certified"]
 
 
 async def test_a_sister_app_certification_syncs_without_a_fee(certification, clock):
@@ -163,6 +186,54 @@ async def test_a_changed_username_reopens_review_and_then_suspends_the_badge(cer
     async with auditor(certification, "rereviewer") as client:
         passed = (await client.post(f"/v1/reviews/{app['id']}/approve")).json()
     assert passed["badge_active"] and not passed["profile_changed"] and passed["valid_until"] == app["valid_until"]
+
+
+async def test_a_rejected_rereview_keeps_the_certification_with_the_badge_suspended(certification, kafka_topics):
+    """CERT-2 decision: a re-review that does not pass suspends the badge (BadgeSuspended) until one passes;
+    it never fails the certification (CERT-7), whose one-year expiry still applies (CERT-8)."""
+    account_id, app = await certified_enterprise(certification)
+    async with certification.runtime.sessions() as session:
+        from trust_common.projections import load_account
+        account = await load_account(session, account_id)
+    assert account is not None
+    async with PlatformPublisher(kafka_topics) as platform:
+        await platform.change_account(account.model_copy(update={"username": "Someone Else"}), ["username"])
+
+    async def in_review() -> bool:
+        return bool(await event_data(certification, app["id"], "certification.certification.rereview_opened"))
+
+    await eventually(in_review)
+    await claimed(certification, app["id"], "rereview-rejecter")
+    async with auditor(certification, "rereview-rejecter") as client:
+        rejected = await client.post(f"/v1/reviews/{app['id']}/reject", json={"reasons": [
+            {"target": "display_name", "target_kind": "field", "code": "inconsistent_with_profile"}]})
+    assert rejected.status_code == 200, rejected.text
+    body = rejected.json()
+    assert body["status"] == "certified" and not body["badge_active"] and body["profile_changed"]
+    assert body["requirements"]["disabled_reason"] == "certification.badge_suspended"
+    assert body["valid_until"] == app["valid_until"]
+    suspended = await event_data(certification, app["id"], "certification.certification.badge_suspended")
+    assert [s["reason"] for s in suspended] == ["rereview_rejected"]
+    types = await event_types(certification, app["id"])
+    assert "certification.application.rejected" not in types and "certification.application.failed" not in types
+    until = datetime.fromisoformat(app["valid_until"])
+    async with certification.runtime.sessions() as session:  # the expiry timer is still there (CERT-8)
+        expiry = (await session.execute(select(timers.c.status).where(
+            timers.c.kind == EXPIRY, timers.c.key == f"{app['id']}:{until.isoformat()}"))).scalar_one()
+    assert expiry == "pending"
+
+    async with PlatformPublisher(kafka_topics) as platform:  # the holder fixes the profile: back to review
+        await platform.change_account(account.model_copy(update={"username": "Acme Coffee Again"}), ["username"])
+
+    async def back_in_review() -> bool:
+        return len(await event_data(certification, app["id"], "certification.certification.rereview_opened")) == 2
+
+    await eventually(back_in_review)
+    await claimed(certification, app["id"], "rereview-rejecter")
+    async with auditor(certification, "rereview-rejecter") as client:
+        passed = (await client.post(f"/v1/reviews/{app['id']}/approve")).json()
+    assert passed["status"] == "certified" and passed["badge_active"] and not passed["profile_changed"]
+    assert await event_data(certification, app["id"], "certification.certification.rereview_passed")
 
 
 async def test_a_deleted_account_ends_its_real_name_certification(certification, kafka_topics):

@@ -5,9 +5,13 @@ import asyncio
 from datetime import datetime, timedelta
 
 from prometheus_client import REGISTRY
+from sqlalchemy import func, select
 
+from trust_common.schema import timers
 from trust_common.testing.services import eventually
 
+from certification.handlers.support import OVERDUE_GAUGE, OVERDUE_GAUGE_KEYS
+from certification.metrics import REVIEWS_OVERDUE
 from tests.certification.journeys import (
     PDF, auditor, claimed, event_types, holder, ledger_lines, new_id, submitted_enterprise,
 )
@@ -101,11 +105,46 @@ async def test_an_overdue_review_is_an_sla_breach_on_the_dashboard(certification
     async with auditor(certification) as client:
         overdue = (await client.get("/v1/reviews/overdue", params={"limit": 200})).json()["items"]
     assert app_id in [item["id"] for item in overdue]
-    assert REGISTRY.get_sample_value("certification_reviews_overdue") >= 1
+
+    async def on_the_gauge() -> bool:  # refreshed by the worker's own timer, not by requests
+        return (REGISTRY.get_sample_value("certification_reviews_overdue") or 0) >= 1
+
+    await eventually(on_the_gauge)
     async with certification.client() as client:
         exposed = (await client.get("/metrics")).text
     assert "certification_review_sla_breaches_total" in exposed and "certification_reviews_overdue" in exposed
     assert (await read_history(certification, app_id))[-1]["actor_id"] == "system"
+
+
+async def test_only_the_worker_refreshes_the_overdue_gauge(certification, clock):
+    """CERT-5 dashboard: decisions and reads never touch `certification_reviews_overdue` (no count inside a
+    business transaction, no per-API-replica value); the worker's gauge timer refreshes it every minute."""
+    async def no_gauge_timer_due() -> bool:
+        async with certification.runtime.sessions() as session:
+            due = (await session.execute(select(func.count()).select_from(timers).where(
+                timers.c.kind == OVERDUE_GAUGE, timers.c.status == "pending",
+                timers.c.due_at <= clock.now()))).scalar_one()
+        return due == 0
+
+    _, app_id = await submitted_enterprise(certification)
+    await claimed(certification, app_id, "g-1")
+    await eventually(no_gauge_timer_due)
+    REVIEWS_OVERDUE.set(-1)  # a sentinel no request may overwrite
+    async with auditor(certification, "g-1") as client:
+        listed = await client.get("/v1/reviews/overdue")
+        rejected = await client.post(f"/v1/reviews/{app_id}/reject", json={"reasons": [
+            {"target": "business_licence", "target_kind": "document", "code": "unreadable"}]})
+    assert listed.status_code == 200 and rejected.status_code == 200
+    assert REGISTRY.get_sample_value("certification_reviews_overdue") == -1
+    async with certification.runtime.uow() as uow:  # the chain runs (started by any submission)
+        await uow.timers.schedule(OVERDUE_GAUGE, OVERDUE_GAUGE_KEYS[0], clock.now())
+        await uow.commit()
+    clock.advance(minutes=1, seconds=1)
+
+    async def refreshed() -> bool:
+        return (REGISTRY.get_sample_value("certification_reviews_overdue") or 0) >= 0
+
+    await eventually(refreshed)
 
 
 async def test_no_correction_within_ten_days_fails_then_reopens_within_thirty_without_a_fee(certification, clock):

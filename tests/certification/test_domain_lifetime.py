@@ -49,14 +49,55 @@ def test_the_badge_is_suspended_when_the_rereview_is_not_passed_in_two_working_d
     assert isinstance(app.pull_events()[-1], ReReviewPassed)
 
 
-def test_a_rejected_rereview_suspends_the_badge_at_once():
-    """CERT-2 decision: the badge is kept only while the review is open."""
+def test_a_rejected_rereview_suspends_the_badge_at_once_and_keeps_the_certification():
+    """CERT-2 decision: the badge is kept only while the review is open, then suspended until it passes;
+    the certification itself stays (not the CERT-7 failure path) and still expires after its year (CERT-8)."""
+    app = certified()
+    app.open_rereview(profile(username="Other brand"), CALENDAR, SYSTEM, MONDAY)
+    app.claim(AUDITOR, MONDAY, LEASE)
+    events_of(app)
+    app.reject(AUDITOR, [RejectionReason(target="display_name", target_kind="field",
+                                         code=ReasonCode.INCONSISTENT_WITH_PROFILE)], MONDAY)
+    assert app.status == Status.CERTIFIED and not app.badge_active and app.profile_changed
+    assert app.holds_certification and app.correction_deadline is None and app.valid_until == YEAR_END
+    suspended = app.pull_events()
+    assert [type(e).__name__ for e in suspended] == ["BadgeSuspended"]
+    assert isinstance(suspended[0], BadgeSuspended) and suspended[0].reason == "rereview_rejected"
+    assert not app.miss_correction_deadline(app.rejection_count, SYSTEM, MONDAY + timedelta(days=11))
+    assert app.expire(YEAR_END, SYSTEM, YEAR_END) and app.status == Status.EXPIRED
+
+
+def test_repeated_false_information_in_a_rereview_never_fails_the_certification():
+    """CERT-2 decision vs CERT-7: a re-review is not an application's audit; it suspends the badge only."""
+    app = certified()
+    app.open_rereview(profile(username="Other brand"), CALENDAR, SYSTEM, MONDAY)
+    false_name = [RejectionReason(target="display_name", target_kind="field", code=ReasonCode.FALSE_INFORMATION)]
+    for round_ in range(3):
+        now = MONDAY + timedelta(days=round_)
+        app.claim(AUDITOR, now, LEASE)
+        app.reject(AUDITOR, false_name, now)
+        assert app.status == Status.CERTIFIED and not app.badge_active
+        app.open_rereview(profile(username=f"Acme Coffee {round_}"), CALENDAR, SYSTEM, now)
+    assert app.status == Status.SUBMITTED and app.failure_reason is None
+
+
+def test_after_a_rejected_rereview_a_profile_change_goes_back_to_review_and_passing_restores_the_badge():
+    """CERT-2 decision: suspended until it passes; the validity is unchanged (CERT-8)."""
     app = certified()
     app.open_rereview(profile(username="Other brand"), CALENDAR, SYSTEM, MONDAY)
     app.claim(AUDITOR, MONDAY, LEASE)
     app.reject(AUDITOR, [RejectionReason(target="display_name", target_kind="field",
                                          code=ReasonCode.INCONSISTENT_WITH_PROFILE)], MONDAY)
-    assert not app.badge_active and app.status == Status.REJECTED
+    later = MONDAY + timedelta(days=3)
+    events_of(app)
+    assert app.open_rereview(profile(username="Acme Coffee Official"), CALENDAR, SYSTEM, later)
+    opened = app.pull_events()[-1]
+    assert isinstance(opened, ReReviewOpened) and opened.badge_grace_until == later  # no new grace
+    assert app.status == Status.SUBMITTED and not app.badge_active and not app.errors
+    app.claim(AUDITOR, later, LEASE)
+    app.approve(AUDITOR, later)
+    assert app.status == Status.CERTIFIED and app.badge_active and not app.profile_changed
+    assert app.valid_until == YEAR_END and isinstance(app.pull_events()[-1], ReReviewPassed)
 
 
 def test_reminders_come_while_the_certification_is_held_and_expiry_removes_the_badge():
@@ -85,6 +126,49 @@ def test_renewal_before_expiry_extends_by_a_year_from_the_old_end():
     assert current.status == Status.RENEWED and renewal.status == Status.CERTIFIED
     assert isinstance(renewal.pull_events()[-1], CertificationRenewed)
     assert not current.expire(YEAR_END, SYSTEM, YEAR_END)  # the old expiry timer is now a no-op
+
+
+def test_a_cancelled_certification_is_not_brought_back_by_approving_its_renewal():
+    """CERT-8/CERT-10 (EMP-18 would restore the grants): a renewal renews only a certification that stands."""
+    current = certified()
+    before_end = YEAR_END - timedelta(days=20)
+    renewal = current.start_renewal(Channel.PC, HOLDER, before_end)
+    renewal.submit(profile(), CALENDAR, HOLDER, before_end)
+    renewal.claim(AUDITOR, before_end, LEASE)
+    current.cancel(CancelledBy.HOLDER, HOLDER, before_end)  # (without its open renewals: the guard alone)
+    events_of(renewal)
+    with pytest.raises(errors.RenewalNotPossible) as refused:
+        current.renew(renewal, AUDITOR, before_end)
+    assert refused.value.rule == "CERT-8"
+    assert current.status == Status.CANCELLED and renewal.status == Status.IN_REVIEW and not renewal.badge_active
+    assert events_of(renewal) == []
+
+
+def test_cancelling_a_certification_withdraws_its_open_renewal():
+    """CERT-10 with CERT-8: the open renewal goes with the cancelled certification, in the same change."""
+    current = certified()
+    before_end = YEAR_END - timedelta(days=20)
+    renewal = current.start_renewal(Channel.PC, HOLDER, before_end)
+    renewal.submit(profile(), CALENDAR, HOLDER, before_end)
+    events_of(renewal)
+    current.cancel(CancelledBy.HOLDER, HOLDER, before_end, [renewal])
+    assert current.status == renewal.status == Status.CANCELLED
+    withdrawn = renewal.pull_events()[-1]
+    assert isinstance(withdrawn, CertificationCancelled) and not withdrawn.was_certified
+    with pytest.raises(errors.WrongStatus):
+        renewal.claim(AUDITOR, before_end, LEASE)
+
+
+def test_a_renewal_started_before_expiry_and_passed_after_it_renews_from_the_approval():
+    """CERT-8: the review started before expiry; the new year starts when it passes (EMP-18: grants restored)."""
+    current = certified()
+    renewal = current.start_renewal(Channel.PC, HOLDER, YEAR_END - timedelta(days=3))
+    renewal.submit(profile(), CALENDAR, HOLDER, YEAR_END - timedelta(days=3))
+    assert current.expire(YEAR_END, SYSTEM, YEAR_END)
+    late = YEAR_END + timedelta(days=1)
+    renewal.claim(AUDITOR, late, LEASE)
+    current.renew(renewal, AUDITOR, late)
+    assert current.status == Status.RENEWED and renewal.valid_until == datetime(2028, 3, 3, 10, 0, tzinfo=UTC)
 
 
 def test_renewal_is_refused_after_expiry_and_for_personal_certifications():

@@ -116,6 +116,26 @@ def test_the_third_false_information_fails_the_application():
     assert failed.reopen_deadline == MONDAY + timedelta(days=30)
 
 
+def test_the_false_information_count_survives_reopening_so_fail_and_reopen_cannot_cycle_for_free():
+    """CERT-7 decision: "repeatedly" = the third false_information; reopening does not reset the count, so the
+    next false information after a reopening fails the application again at once."""
+    app = in_review()
+    for round_ in range(3):
+        app.reject(AUDITOR, [reason(ReasonCode.FALSE_INFORMATION)], MONDAY)
+        app.attach_document(document(app, DocumentKind.BUSINESS_LICENCE), HOLDER, MONDAY)
+        if round_ < 2:
+            app.submit(profile(), CALENDAR, HOLDER, MONDAY)
+            app.claim(AUDITOR, MONDAY, LEASE)
+    assert app.status == Status.FAILED
+    app.reopen(CALENDAR, HOLDER, MONDAY + timedelta(days=1))
+    assert app.false_information_count == 3
+    app.claim(AUDITOR, MONDAY + timedelta(days=1), LEASE)
+    events_of(app)
+    app.reject(AUDITOR, [reason(ReasonCode.FALSE_INFORMATION)], MONDAY + timedelta(days=1))
+    assert app.status == Status.FAILED and app.failure_reason == FailureReason.REPEATED_FALSE_INFORMATION
+    assert [type(e).__name__ for e in app.pull_events()] == ["ApplicationFailed"]
+
+
 def test_no_correction_within_ten_days_fails_the_application():
     """CERT-7: a stale deadline (after a later rejection) does nothing."""
     app = in_review()

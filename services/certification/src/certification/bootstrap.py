@@ -6,6 +6,7 @@ from datetime import timedelta
 from functools import partial, wraps
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from trust_common.consumer import chain
@@ -20,11 +21,12 @@ from certification import orm
 from certification.adapters.payments import FakePayments
 from certification.adapters.sister_app import FakeSisterAppDirectory
 from certification.adapters.storage import LocalDocumentStorage
-from certification.domain import commands, errors
+from certification.domain import commands
 from certification.domain.calendar import WorkingCalendar
 from certification.handlers import applicant, events, review
 from certification.handlers.support import (
     BADGE_GRACE, CORRECTION_DEADLINE, EXPIRY, EXPIRY_REMINDER, REOPEN_WINDOW, REVIEW_SLA, Deps,
+    OVERDUE_GAUGE, conflict_of,
 )
 from certification.settings import Settings
 
@@ -55,8 +57,8 @@ def _bound(handler: Callable[..., Awaitable[Any]], deps: Deps) -> Callable[..., 
     async def run(*args: Any) -> Any:
         try:
             return await handler(*args, deps=deps)
-        except StaleDataError as error:
-            raise errors.ConcurrentChange("the application was changed by another request; reload it") from error
+        except (StaleDataError, IntegrityError) as error:
+            raise conflict_of(error) from error
 
     return run
 
@@ -96,5 +98,6 @@ def build_worker_spec(runtime: Runtime) -> WorkerSpec:
         REOPEN_WINDOW: partial(events.reopen_window_over, deps=deps),
         EXPIRY_REMINDER: partial(events.expiry_reminder_due, deps=deps),
         EXPIRY: partial(events.expiry_due, deps=deps),
+        OVERDUE_GAUGE: partial(events.refresh_overdue_gauge, deps=deps),
     }
     return WorkerSpec(handlers=handlers, timers=timers)

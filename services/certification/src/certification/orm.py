@@ -9,6 +9,8 @@ from sqlalchemy.orm import registry, relationship
 
 from certification.domain.model import Application, Document, HistoryEntry
 
+OPEN_APPLICATION_INDEX = "applications_one_open"
+
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
 
@@ -43,6 +45,10 @@ applications = Table(
     Column("version", Integer, nullable=False),
     Index("applications_account", "account_id", "created_at", "id"),
     Index("applications_queue", "review_due_at", postgresql_where=text("status IN ('submitted', 'in_review')")),
+    # CERT-1/CERT-4: one open application per account and type (and per renewed certification), also when
+    # two requests race past the handler's check (migration certification_0002).
+    Index(OPEN_APPLICATION_INDEX, "account_id", "certification_type", text("coalesce(renewal_of, '')"), unique=True,
+          postgresql_where=text("status NOT IN ('closed', 'expired', 'cancelled', 'renewed', 'failed')")),
 )
 
 documents = Table(

@@ -51,6 +51,14 @@ class ApplicationRepository:
                                          applications.c.status.not_in([str(s) for s in TERMINAL]))
         return list((await self.session.execute(stmt)).scalars().all())
 
+    async def open_renewals_of(self, application_id: str) -> list[Application]:
+        """CERT-8: the renewal applications of a certification that are not over yet (failed ones included),
+        row-locked: a decision on a renewal locks the renewal first, then its predecessor, and so does this."""
+        stmt = (select(Application).where(applications.c.renewal_of == application_id,
+                                          applications.c.status.not_in([str(s) for s in TERMINAL]))
+                .order_by(applications.c.id).with_for_update().execution_options(populate_existing=True))
+        return list((await self.session.execute(stmt)).scalars().all())
+
     async def has_open(self, account_id: str, certification_type: str, *, renewal_of: str | None = None) -> bool:
         """An application of this type (or only renewals of `renewal_of`) that is neither over nor failed."""
         stmt = select(applications.c.id).where(

@@ -15,10 +15,13 @@ from certification.domain.states import IN_AUDIT
 from certification.orm import application_history, applications, documents
 
 
-async def application(session: AsyncSession, application_id: str, *, account_id: str | None) -> Application:
-    """One application; with `account_id`, only if that account owns it (X-3: otherwise 404)."""
+async def application(session: AsyncSession, application_id: str, *, account_id: str | None,
+                      reviewed_only: bool = False) -> Application:
+    """One application; with `account_id`, only if that account owns it; with `reviewed_only` (auditors),
+    only if it was ever sent to audit (X-3: otherwise 404)."""
     app = (await session.execute(select(Application).where(applications.c.id == application_id))).scalars().first()
-    if app is None or (account_id is not None and app.account_id != account_id):
+    if app is None or (account_id is not None and app.account_id != account_id) or (
+            reviewed_only and app.submission_number == 0):
         raise errors.ApplicationNotFound("no such application")
     return app
 

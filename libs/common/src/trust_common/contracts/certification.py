@@ -233,7 +233,8 @@ class CertificationCancelled(_ApplicationEvent):
 
 class ReReviewOpened(_ApplicationEvent):
     """CERT-2: the certified account's username or avatar changed; the badge stays until
-    `badge_grace_until` (2 working days) unless the review passes first."""
+    `badge_grace_until` (2 working days) unless the review passes first. After a rejected re-review
+    (badge already suspended) a further change opens another one with `badge_grace_until` = now."""
 
     event_type = "certification.certification.rereview_opened"
 

@@ -16,6 +16,10 @@ class ReviewLeasedElsewhere(Conflict):
     slug, title, rule = "review-leased", "Another auditor holds this review", "CERT-5"
 
 
+class OpenApplicationExists(Conflict):
+    slug, title, rule = "open-application-exists", "An open application of this type exists already", "CERT-1"
+
+
 class ConcurrentChange(Conflict):
     slug, title = "concurrent-change", "The application changed meanwhile; reload and retry"
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -62,8 +63,16 @@ class LifetimeRules:
         return True
 
     def renew(self: "Application", renewal: "Application", auditor: Actor, now: datetime) -> None:
-        """CERT-8: the approved renewal carries the certification one more year from the old end."""
+        """CERT-8: the approved renewal carries the certification one more year from the old end.
+
+        Only a certification that still stands is renewed: a cancelled (CERT-10), already renewed or
+        failed one is not brought back (EMP-18 would restore its grants). An expired one is, when its
+        renewal (started before the expiry, CERT-8) passes: the new year starts then."""
         assert self.valid_until is not None and renewal.renewal_of == self.id
+        renewal._require_reviewer(auditor, now)  # a withdrawn renewal is refused as such first
+        if not (self.holds_certification or self.status == Status.EXPIRED):
+            raise errors.RenewalNotPossible(f"the certification being renewed is {self.status}",
+                                            current_status=str(self.status))
         renewal.approve(auditor, now, valid_until=one_year_after(max(self.valid_until, now)))
         before = self.status
         self.status, self.badge_active = Status.RENEWED, False
@@ -97,12 +106,14 @@ class LifetimeRules:
                 or not changed):
             return False
         self.profile_snapshot = profile.model_dump(mode="json", include={"username", "avatar_url", "signature"})
-        if self.profile_changed:  # already under re-review: the snapshot is refreshed, nothing more
+        if self.profile_changed and self.status in IN_AUDIT:  # under re-review: the snapshot is refreshed
             return False
-        before = self.status
+        # A first change opens the re-review with 2 working days of badge grace; a change after a rejected
+        # re-review (badge suspended) sends it back to review, the badge staying suspended until it passes.
+        before, grace = self.status, not self.profile_changed
         self.profile_changed = True
         self._enter_audit(calendar, now)
-        self.badge_grace_until = calendar.add_working_days(now, REVIEW_WORKING_DAYS)
+        self.badge_grace_until = calendar.add_working_days(now, REVIEW_WORKING_DAYS) if grace else now
         self._log(actor, now, "rereview_opened", before, {"changed_fields": changed})
         self.record(ReReviewOpened(**self._facts(), changed_fields=changed, badge_grace_until=self.badge_grace_until))
         return True
@@ -117,8 +128,12 @@ class LifetimeRules:
         self.record(BadgeSuspended(**self._facts(), reason="rereview_overdue"))
         return True
 
-    def cancel(self: "Application", by: CancelledBy, actor: Actor, now: datetime) -> None:
-        """CERT-10: enterprise and personal can be cancelled (no refund, data kept); real-name cannot."""
+    def cancel(self: "Application", by: CancelledBy, actor: Actor, now: datetime,
+               renewals: Iterable["Application"] = ()) -> None:
+        """CERT-10: enterprise and personal can be cancelled (no refund, data kept); real-name cannot.
+
+        `renewals`: the open renewal applications of this certification (CERT-8); they are withdrawn
+        with it, so no later approval can bring a cancelled certification back."""
         if self.certification_type == CertificationType.REAL_NAME and by != CancelledBy.ACCOUNT_DELETED:
             raise errors.CancelNotAllowed("a real-name certification ends only when the account is deleted")
         if self.status in TERMINAL:
@@ -128,6 +143,9 @@ class LifetimeRules:
         self.status, self.badge_active, self.claimed_by, self.lease_until = Status.CANCELLED, False, None, None
         self._log(actor, now, "cancelled", before, {"by": str(by)})
         self.record(CertificationCancelled(**self._facts(), cancelled_by=by, was_certified=was_certified))
+        for renewal in renewals:
+            if renewal.renewal_of == self.id and renewal.status not in TERMINAL:
+                renewal.cancel(by, actor, now)
 
     @classmethod
     def sync_from_sister_app(cls, account_id: str, source: SisterCertification, profile: AccountSnapshot | None,

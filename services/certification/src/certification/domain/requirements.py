@@ -23,6 +23,7 @@ REQUIRED_FIELDS: dict[CertificationType, tuple[str, ...]] = {
     CertificationType.REAL_NAME: (),
 }
 ALLOWED_FIELDS = frozenset({"enterprise_name", "display_name", "title"})
+FIELD_MAX_LENGTH = 200  # characters of one field value (a name or a title)
 
 FEE_CNY: dict[CertificationType, int] = {  # CERT-4 (enterprise), CERT-1 (personal is free)
     CertificationType.ENTERPRISE: 300, CertificationType.PERSONAL: 0, CertificationType.REAL_NAME: 0,

@@ -70,6 +70,9 @@ class ReviewRules:
         if not reasons:
             raise errors.RejectionWithoutReasons("name at least one document or field and a reason code")
         self._check_targets(reasons)
+        if self.is_rereview:
+            self._reject_rereview(auditor, reasons, now)
+            return
         before = self.status
         self.rejection_count += 1
         if any(r.code == ReasonCode.FALSE_INFORMATION for r in reasons):
@@ -85,7 +88,22 @@ class ReviewRules:
         self.record(ApplicationRejected(**self._facts(), reasons=reasons, correction_deadline=self.correction_deadline,
                                         rejection_count=self.rejection_count,
                                         false_information_count=self.false_information_count))
-        self._suspend_badge("rereview_rejected", auditor, now)
+
+    @property
+    def is_rereview(self: "Application") -> bool:
+        """CERT-2: the review of a held certification whose profile changed (not an application's audit)."""
+        return self.profile_changed and self.certified_at is not None
+
+    def _reject_rereview(self: "Application", auditor: Actor, reasons: list[RejectionReason], now: datetime) -> None:
+        """CERT-2 decision: a re-review that does not pass suspends the badge until one passes. It is not the
+        CERT-7 path (no correction deadline, no failure): the certification stays, and so does its expiry
+        (CERT-8). A further profile change sends it back to review (`open_rereview`)."""
+        before = self.status
+        self.status, self.claimed_by, self.lease_until = Status.CERTIFIED, None, None
+        self.errors = [r.model_dump(mode="json") for r in reasons]
+        self.badge_active, self.badge_grace_until = False, None
+        self._log(auditor, now, "rereview_rejected", before, {"reasons": self.errors})
+        self.record(BadgeSuspended(**self._facts(), reason="rereview_rejected"))
 
     def _check_targets(self: "Application", reasons: list[RejectionReason]) -> None:
         """Each reason names something the applicant can correct: an asked-for document or a known field."""
@@ -109,7 +127,6 @@ class ReviewRules:
         self.reopen_deadline = now + REOPEN_PERIOD  # CERT-7: reopen within 30 days
         self._log(actor, now, "failed", before, {"reason": str(reason)})
         self.record(ApplicationFailed(**self._facts(), reason=reason, reopen_deadline=self.reopen_deadline))
-        self._suspend_badge("rereview_failed", actor, now)
 
     def reopen(self: "Application", calendar: WorkingCalendar, actor: Actor, now: datetime) -> None:
         """CERT-7: a failed application goes back to audit within 30 days; not charged again (CERT-4)."""
@@ -122,8 +139,9 @@ class ReviewRules:
         if [d for d in due if not self._is_error_target(d)]:
             raise errors.RequirementsMissing("provide what is currently due first", currently_due=due)
         before = self.status
-        # Decision: a reopened application starts a fresh count of false information.
-        self.false_information_count, self.failure_reason, self.reopen_deadline = 0, None, None
+        # CERT-7 decision: the count of false information is the application's and survives reopening,
+        # so fail → reopen → fail cannot go round for free (the next false information fails it again).
+        self.failure_reason, self.reopen_deadline = None, None
         self._enter_audit(calendar, now)
         self._log(actor, now, "reopened", before, {"submission": self.submission_number})
         assert self.review_due_at is not None
@@ -151,11 +169,3 @@ class ReviewRules:
         self.record(ReviewSlaBreached(**self._facts(), submission_number=submission_number,
                                       review_due_at=self.review_due_at))
         return True
-
-    def _suspend_badge(self: "Application", reason: str, actor: Actor, now: datetime) -> None:
-        """CERT-2: a certified account whose re-review does not pass loses the badge until it passes."""
-        if not (self.profile_changed and self.badge_active):
-            return
-        self.badge_active = False
-        self._log(actor, now, "badge_suspended", self.status, {"reason": reason})
-        self.record(BadgeSuspended(**self._facts(), reason=reason))

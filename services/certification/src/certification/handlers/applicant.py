@@ -20,7 +20,7 @@ async def start_application(cmd: commands.StartApplication, uow: UnitOfWork, dep
     if profile is None:  # CERT-2: the snapshot comes from the platform-accounts projection
         raise errors.AccountUnknown("the platform has not told us about this account yet")
     if await repo.has_open(cmd.account_id, cmd.certification_type):
-        raise errors.WrongStatus(f"an open {cmd.certification_type} application exists already", rule="CERT-1")
+        raise errors.OpenApplicationExists(f"an open {cmd.certification_type} application exists already")
     app = Application.start(cmd.account_id, cmd.certification_type, cmd.channel, cmd.fields, cmd.actor,
                             uow.clock.now(), profile=profile)
     repo.add(app)
@@ -36,11 +36,18 @@ async def update_fields(cmd: commands.UpdateFields, uow: UnitOfWork, deps: Deps)
 
 
 async def upload_document(cmd: commands.UploadDocument, uow: UnitOfWork, deps: Deps) -> Document:
-    """CERT-3: check the kind first, then stream to storage; a refused upload leaves no file behind."""
-    app = await ApplicationRepository(uow.session).get_owned(cmd.application_id, cmd.account_id)
+    """CERT-3: check the kind first, then stream to storage; a refused upload leaves no file behind.
+
+    The body streams with no transaction open and no pooled connection held (a slow client must not pin
+    one): a short read checks ownership and the kind, then the file is stored, then a second transaction
+    attaches it (re-checking the state, which may have changed meanwhile)."""
+    repo = ApplicationRepository(uow.session)
+    app = await repo.get_owned(cmd.application_id, cmd.account_id)
     app.check_upload(cmd.kind)
+    await uow.session.rollback()  # ends the read: the connection goes back to the pool
     stored = await deps.storage.store(cmd.content, deps.document_max_bytes)
     try:
+        app = await repo.get(cmd.application_id, lock=True)
         now = uow.clock.now()
         document = Document(str(uuid.uuid4()), app.id, cmd.kind, stored.key, stored.media_type, stored.size,
                             stored.sha256, now)
@@ -100,7 +107,8 @@ async def sync_from_sister_app(cmd: commands.SyncFromSisterApp, uow: UnitOfWork,
         raise errors.SyncRefused("no sister-app certification with this reference is associated with the account")
     repo = ApplicationRepository(uow.session)
     if await repo.has_open(cmd.account_id, CertificationType.ENTERPRISE):
-        raise errors.WrongStatus("an open enterprise application or certification exists already", rule="CERT-9")
+        raise errors.OpenApplicationExists("an open enterprise application or certification exists already",
+                                           rule="CERT-9")
     app = Application.sync_from_sister_app(cmd.account_id, source, await load_account(uow.session, cmd.account_id),
                                            cmd.actor, uow.clock.now())
     repo.add(app)
@@ -117,6 +125,9 @@ async def cancel_certification(cmd: commands.CancelCertification, uow: UnitOfWor
         app = await repo.get_owned(cmd.application_id, cmd.account_id)
     else:
         app = await repo.get(cmd.application_id)
-    app.cancel(cmd.by, cmd.actor, uow.clock.now())
+    # CERT-8/CERT-10: open renewals go with it; locks in the order an approval takes them (renewal first).
+    renewals = await repo.open_renewals_of(app.id)
+    app = await repo.get(app.id, lock=True)
+    app.cancel(cmd.by, cmd.actor, uow.clock.now(), renewals)
     await commit(uow)
     return app

@@ -13,7 +13,9 @@ from trust_common.uow import UnitOfWork
 from certification import metrics
 from certification.domain.model import Application
 from certification.domain.states import SYSTEM, Actor
-from certification.handlers.support import Deps, schedule_deadlines
+from certification.handlers.support import (
+    OVERDUE_GAUGE, OVERDUE_GAUGE_KEYS, OVERDUE_GAUGE_PERIOD, Deps, schedule_deadlines,
+)
 from certification.repository import ApplicationRepository
 
 PLATFORM = Actor("platform", "platform")
@@ -24,13 +26,21 @@ async def _load(timer: Timer, uow: UnitOfWork) -> Application:
 
 
 async def review_sla_due(timer: Timer, uow: UnitOfWork, deps: Deps) -> None:
-    """CERT-5: a review still open after 2 working days is an SLA breach (counted, and on the gauge)."""
+    """CERT-5: a review still open after 2 working days is an SLA breach (counted; on the gauge within a minute)."""
     app = await _load(timer, uow)
     now = uow.clock.now()
     if app.mark_sla_breached(timer.payload["submission_number"], SYSTEM, now):
         metrics.REVIEW_SLA_BREACHES.inc()
-    await uow.session.flush()
+
+
+async def refresh_overdue_gauge(timer: Timer, uow: UnitOfWork, deps: Deps) -> None:
+    """CERT-5 dashboard: only the worker counts the overdue reviews, once a minute, in this timer's own
+    transaction (never in a command's); the timer re-schedules itself, alternating between two keys."""
+    now = uow.clock.now()
     await metrics.refresh_overdue(uow.session, now)
+    first, second = OVERDUE_GAUGE_KEYS
+    following = second if timer.key == first else first
+    await uow.timers.schedule(OVERDUE_GAUGE, following, now + OVERDUE_GAUGE_PERIOD, replace=True)
 
 
 async def badge_grace_over(timer: Timer, uow: UnitOfWork, deps: Deps) -> None:
@@ -77,4 +87,4 @@ async def account_changed(event: AccountChanged, envelope: EventEnvelope, uow: U
 async def account_deleted(event: AccountDeleted, envelope: EventEnvelope, uow: UnitOfWork, deps: Deps) -> None:
     """CERT-10: a deleted account ends every certification, real-name included."""
     for app in await ApplicationRepository(uow.session).of_account(event.account_id):
-        app.cancel(CancelledBy.ACCOUNT_DELETED, PLATFORM, uow.clock.now())
+        app.cancel(CancelledBy.ACCOUNT_DELETED, PLATFORM, uow.clock.now())  # renewals among them, each once

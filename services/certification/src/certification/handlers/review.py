@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from trust_common.uow import UnitOfWork
 
-from certification import metrics
 from certification.domain import commands, errors
 from certification.domain.model import Application
 from certification.handlers.support import Deps, commit, schedule_deadlines
@@ -35,7 +34,6 @@ async def approve_application(cmd: commands.ApproveApplication, uow: UnitOfWork,
     else:
         app.approve(cmd.auditor, now)
     await schedule_deadlines(uow, app)
-    await metrics.refresh_overdue(uow.session, now)
     await commit(uow)
     return app
 
@@ -45,6 +43,5 @@ async def reject_application(cmd: commands.RejectApplication, uow: UnitOfWork, d
     now = uow.clock.now()
     app.reject(cmd.auditor, cmd.reasons, now)
     await schedule_deadlines(uow, app)
-    await metrics.refresh_overdue(uow.session, now)
     await commit(uow)
     return app

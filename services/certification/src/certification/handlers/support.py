@@ -16,6 +16,7 @@ from certification.domain import errors
 from certification.domain.calendar import WorkingCalendar
 from certification.domain.model import Application
 from certification.domain.states import REMINDER_DAYS, Status
+from certification.orm import OPEN_APPLICATION_INDEX
 
 REVIEW_SLA = "certification.review_sla"
 BADGE_GRACE = "certification.rereview_badge_grace"
@@ -23,6 +24,11 @@ CORRECTION_DEADLINE = "certification.correction_deadline"
 REOPEN_WINDOW = "certification.reopen_window"
 EXPIRY_REMINDER = "certification.expiry_reminder"
 EXPIRY = "certification.expiry"
+# CERT-5 dashboard: the worker refreshes `certification_reviews_overdue` every minute; a fired timer row
+# cannot be scheduled again under its key until it is replaced, so the timer alternates between two keys.
+OVERDUE_GAUGE = "certification.reviews_overdue_gauge"
+OVERDUE_GAUGE_KEYS = ("a", "b")
+OVERDUE_GAUGE_PERIOD = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ async def schedule_deadlines(uow: UnitOfWork, app: Application) -> None:
         key = f"{app.id}:{app.submission_number}"
         await uow.timers.schedule(REVIEW_SLA, key, app.review_due_at,  # CERT-5
                                   {**payload, "submission_number": app.submission_number})
+        # CERT-5 dashboard: make sure the worker's gauge timer runs (a no-op once it exists; it refreshes itself).
+        await uow.timers.schedule(OVERDUE_GAUGE, OVERDUE_GAUGE_KEYS[0], now)
         if app.profile_changed and app.badge_grace_until and app.badge_active:  # CERT-2
             await uow.timers.schedule(BADGE_GRACE, key, app.badge_grace_until,
                                       {**payload, "submission_number": app.submission_number})
@@ -68,4 +76,11 @@ async def commit(uow: UnitOfWork) -> None:
     try:
         await uow.commit()
     except (StaleDataError, IntegrityError) as error:
-        raise errors.ConcurrentChange("the application was changed by another request; reload it") from error
+        raise conflict_of(error) from error
+
+
+def conflict_of(error: StaleDataError | IntegrityError) -> errors.Conflict:
+    """The 409 a lost race becomes (also when a flush before the commit hits the constraint)."""
+    if isinstance(error, IntegrityError) and OPEN_APPLICATION_INDEX in str(error.orig):
+        return errors.OpenApplicationExists("an open application of this type exists already")  # CERT-1
+    return errors.ConcurrentChange("the application was changed by another request; reload it")

@@ -6,11 +6,13 @@ from fastapi import APIRouter, Request, Response
 from trust_common.auth import CurrentPrincipal, Role
 from trust_common.contracts.certification import CancelledBy, DocumentKind
 from trust_common.pagination import Page
+from trust_common.validation import Id
 
 from certification import views
 from certification.domain import commands, errors
 from certification.routes.deps import (
-    APPLICANT_ROLES, ApplicantDep, BusDep, DepsDep, SessionDep, holder_actor, reader_scope, staff_actor,
+    APPLICANT_ROLES, ApplicantDep, BusDep, DepsDep, SessionDep, holder_actor, reader_scope, reviewed_only,
+    staff_actor,
 )
 from certification.routes.schemas import (
     ApplicationCreate, ApplicationPublic, DocumentPublic, FieldsUpdate, HistoryPublic, RenewalCreate, SyncCreate,
@@ -34,20 +36,21 @@ async def list_applications(principal: ApplicantDep, session: SessionDep, cursor
 
 
 @router.get("/applications/{application_id}")
-async def read_application(application_id: str, principal: CurrentPrincipal,
+async def read_application(application_id: Id, principal: CurrentPrincipal,
                            session: SessionDep) -> ApplicationPublic:
-    return ApplicationPublic.of(await views.application(session, application_id, account_id=reader_scope(principal)))
+    return ApplicationPublic.of(await views.application(session, application_id, account_id=reader_scope(principal),
+                                                        reviewed_only=reviewed_only(principal)))
 
 
 @router.patch("/applications/{application_id}")
-async def update_fields(application_id: str, body: FieldsUpdate, principal: ApplicantDep,
+async def update_fields(application_id: Id, body: FieldsUpdate, principal: ApplicantDep,
                         bus: BusDep) -> ApplicationPublic:
     return ApplicationPublic.of(await bus.handle(commands.UpdateFields(
         holder_actor(principal), principal.require_account(), application_id, body.fields)))
 
 
 @router.put("/applications/{application_id}/documents/{kind}", status_code=201)
-async def upload_document(application_id: str, kind: DocumentKind, request: Request, principal: ApplicantDep,
+async def upload_document(application_id: Id, kind: DocumentKind, request: Request, principal: ApplicantDep,
                           bus: BusDep, deps: DepsDep) -> DocumentPublic:
     """The raw file is the body; its type is read from its first bytes, not from Content-Type (CERT-3)."""
     limit = deps.document_max_bytes
@@ -59,7 +62,7 @@ async def upload_document(application_id: str, kind: DocumentKind, request: Requ
 
 
 @router.get("/applications/{application_id}/documents/{document_id}")
-async def download_document(application_id: str, document_id: str, principal: CurrentPrincipal,
+async def download_document(application_id: Id, document_id: Id, principal: CurrentPrincipal,
                             session: SessionDep, deps: DepsDep) -> Response:
     """Served only to the owner and to auditors (CERT-3: used only for this certification)."""
     if principal.has(Role.AUDITOR):
@@ -68,7 +71,7 @@ async def download_document(application_id: str, document_id: str, principal: Cu
         scope = principal.require_account()
     else:
         raise errors.NotYourDocument("documents are served only to their owner and auditors")
-    await views.application(session, application_id, account_id=scope)
+    await views.application(session, application_id, account_id=scope, reviewed_only=reviewed_only(principal))
     document = await views.document(session, application_id, document_id)
     content = await deps.storage.read(document.storage_key)
     filename = f"{document.kind}.{EXTENSIONS.get(document.media_type, 'bin')}"
@@ -78,25 +81,25 @@ async def download_document(application_id: str, document_id: str, principal: Cu
 
 
 @router.post("/applications/{application_id}/submit")
-async def submit_application(application_id: str, principal: ApplicantDep, bus: BusDep) -> ApplicationPublic:
+async def submit_application(application_id: Id, principal: ApplicantDep, bus: BusDep) -> ApplicationPublic:
     return ApplicationPublic.of(await bus.handle(commands.SubmitApplication(
         holder_actor(principal), principal.require_account(), application_id)))
 
 
 @router.post("/applications/{application_id}/reopen")
-async def reopen_application(application_id: str, principal: ApplicantDep, bus: BusDep) -> ApplicationPublic:
+async def reopen_application(application_id: Id, principal: ApplicantDep, bus: BusDep) -> ApplicationPublic:
     return ApplicationPublic.of(await bus.handle(commands.ReopenApplication(
         holder_actor(principal), principal.require_account(), application_id)))
 
 
 @router.post("/applications/{application_id}/renewal", status_code=201)
-async def renew(application_id: str, body: RenewalCreate, principal: ApplicantDep, bus: BusDep) -> ApplicationPublic:
+async def renew(application_id: Id, body: RenewalCreate, principal: ApplicantDep, bus: BusDep) -> ApplicationPublic:
     return ApplicationPublic.of(await bus.handle(commands.RenewCertification(
         holder_actor(principal), principal.require_account(), application_id, body.channel)))
 
 
 @router.post("/applications/{application_id}/cancel")
-async def cancel(application_id: str, principal: CurrentPrincipal, bus: BusDep) -> ApplicationPublic:
+async def cancel(application_id: Id, principal: CurrentPrincipal, bus: BusDep) -> ApplicationPublic:
     """CERT-10: by the holder, or by support for any account."""
     if principal.has(Role.SUPPORT):
         command = commands.CancelCertification(staff_actor(principal), application_id, CancelledBy.SUPPORT)
@@ -115,9 +118,10 @@ async def sync(body: SyncCreate, principal: ApplicantDep, bus: BusDep) -> Applic
 
 
 @router.get("/applications/{application_id}/history")
-async def read_history(application_id: str, principal: CurrentPrincipal, session: SessionDep,
+async def read_history(application_id: Id, principal: CurrentPrincipal, session: SessionDep,
                        cursor: str | None = None, limit: int | None = None) -> Page[HistoryPublic]:
     """CERT-12: the audit trail, readable by the holder and by auditors."""
-    await views.application(session, application_id, account_id=reader_scope(principal))
+    await views.application(session, application_id, account_id=reader_scope(principal),
+                            reviewed_only=reviewed_only(principal))
     rows, next_cursor = await views.history(session, application_id, cursor, limit)
     return Page(items=[HistoryPublic.model_validate(r) for r in rows], next_cursor=next_cursor)

@@ -70,3 +70,9 @@ def reader_scope(principal: Principal) -> str | None:
         return None
     principal.require(*APPLICANT_ROLES)
     return principal.require_account()
+
+
+def reviewed_only(principal: Principal) -> bool:
+    """X-3: auditors see the review queue: only applications ever sent to audit (in review or decided),
+    never drafts nor their documents; anything else is as good as absent (404)."""
+    return principal.has(Role.AUDITOR) and not principal.has(Role.SUPPORT)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from trust_common.pagination import Page
+from trust_common.validation import Id
 
-from certification import metrics, views
+from certification import views
 from certification.domain import commands
 from certification.routes.deps import AuditorDep, BusDep, ClockDep, SessionDep, staff_actor
 from certification.routes.schemas import ApplicationPublic, Rejection
@@ -24,9 +25,7 @@ async def review_queue(principal: AuditorDep, session: SessionDep, cursor: str |
 async def overdue_reviews(principal: AuditorDep, session: SessionDep, clock: ClockDep, cursor: str | None = None,
                           limit: int | None = None) -> Page[ApplicationPublic]:
     """CERT-5: reviews past their 2-working-day due time (SLA breaches)."""
-    now = clock.now()
-    apps, next_cursor = await views.review_queue(session, cursor, limit, overdue_at=now)
-    await metrics.refresh_overdue(session, now)
+    apps, next_cursor = await views.review_queue(session, cursor, limit, overdue_at=clock.now())
     return Page(items=[ApplicationPublic.of(a) for a in apps], next_cursor=next_cursor)
 
 
@@ -37,17 +36,17 @@ async def claim_next(principal: AuditorDep, bus: BusDep) -> ApplicationPublic:
 
 
 @router.post("/{application_id}/claim")
-async def claim(application_id: str, principal: AuditorDep, bus: BusDep) -> ApplicationPublic:
+async def claim(application_id: Id, principal: AuditorDep, bus: BusDep) -> ApplicationPublic:
     return ApplicationPublic.of(await bus.handle(commands.ClaimReview(staff_actor(principal), application_id)))
 
 
 @router.post("/{application_id}/approve")
-async def approve(application_id: str, principal: AuditorDep, bus: BusDep) -> ApplicationPublic:
+async def approve(application_id: Id, principal: AuditorDep, bus: BusDep) -> ApplicationPublic:
     return ApplicationPublic.of(await bus.handle(commands.ApproveApplication(staff_actor(principal), application_id)))
 
 
 @router.post("/{application_id}/reject")
-async def reject(application_id: str, body: Rejection, principal: AuditorDep, bus: BusDep) -> ApplicationPublic:
+async def reject(application_id: Id, body: Rejection, principal: AuditorDep, bus: BusDep) -> ApplicationPublic:
     """CERT-6: reasons per document or field, with reason codes such as false_information."""
     return ApplicationPublic.of(await bus.handle(commands.RejectApplication(
         staff_actor(principal), application_id, body.reasons)))

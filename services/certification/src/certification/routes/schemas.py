@@ -7,21 +7,26 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from trust_common.contracts.certification import CertificationType, Channel, DocumentKind, RejectionReason
+from trust_common.validation import SINGLE_LINE, line
 
 from certification.domain.model import Application
 from certification.domain.records import Document
-from certification.domain.requirements import REASON_MESSAGES
+from certification.domain.requirements import FIELD_MAX_LENGTH, REASON_MESSAGES
 from certification.domain.states import Status
+
+
+FieldName = line(40)
+FieldValue = line(FIELD_MAX_LENGTH, min_length=0)
 
 
 class ApplicationCreate(BaseModel):
     certification_type: CertificationType
     channel: Channel = Field(description="pc or mobile (CERT-11)")
-    fields: dict[str, str] = Field(default_factory=dict)
+    fields: dict[FieldName, FieldValue] = Field(default_factory=dict)
 
 
 class FieldsUpdate(BaseModel):
-    fields: dict[str, str]
+    fields: dict[FieldName, FieldValue]
 
 
 class RenewalCreate(BaseModel):
@@ -29,7 +34,7 @@ class RenewalCreate(BaseModel):
 
 
 class SyncCreate(BaseModel):
-    source_reference: str = Field(min_length=1, max_length=200)
+    source_reference: str = Field(min_length=1, max_length=200, pattern=SINGLE_LINE)
 
 
 class Rejection(BaseModel):
