@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from trust_common.auth import Role
 from trust_common.contracts import shop_binding as shop
-from trust_common.schema import outbox
+from trust_common.schema import inbox, outbox
 from trust_common.testing.services import eventually
 
 from notifier.bootstrap import EMAIL_TRANSPORT
 from notifier.channels import Email, SmtpTransport
+from notifier.notices import ATTEMPT_TIMER
 from tests.notifier.test_windows import register_endpoint, shop_invitation
 
 
@@ -32,10 +33,13 @@ async def test_the_same_event_delivered_twice_sends_once_per_channel(stack):
     fields = shop_invitation(stack, creator, merchant, shop_id)
     envelope = await stack.publish(invitation_sent(stack, fields))
     await stack.publish(invitation_sent(stack, fields), event_id=envelope.event_id)
-    await stack.publish(invitation_sent(stack, fields))  # the same fact again under a new event id
+    last = await stack.publish(invitation_sent(stack, fields))  # the same fact again under a new event id
     await eventually(lambda: stack.receiver.at(path))
     await eventually(lambda: stack.mails_to(creator))
-    await asyncio.sleep(1.0)  # room for a wrong second delivery to show up
+    # One key, one partition: once the last copy is consumed, so are the others; then every send they
+    # could have caused is due now, so settle the timers instead of waiting for a wrong delivery.
+    await eventually(lambda: _consumed(stack, last.event_id))
+    await stack.advance(seconds=0)
     assert len(await stack.inbox(creator)) == 1
     assert len(stack.mails_to(creator)) == 1
     assert len(stack.receiver.at(path)) == 1
@@ -79,7 +83,13 @@ async def _crash_mid_send(stack, *, send_first: bool) -> tuple[str, str]:
 async def test_a_worker_crash_after_the_claim_and_before_the_send_delivers_once(stack):
     """NOTE-4: the stale claim is taken over once its lease ends; one mail arrives."""
     creator, delivery_id = await _crash_mid_send(stack, send_first=False)
-    await asyncio.sleep(0.3)
+    [claimed] = await stack.deliveries(id=delivery_id)
+    # The attempt timer is still due (the crash rolled its transaction back): fire it now. Whether this
+    # call or the worker's own poller takes it, the attempt meets the held claim and is refused.
+    await stack.service.worker.timers.fire_due()
+    await eventually(lambda: _attempt_refused_by_claim(stack, delivery_id))
+    [held] = await stack.deliveries(id=delivery_id)
+    assert (held.status, held.attempts, held.claimed_until) == ("sending", 1, claimed.claimed_until)
     assert stack.mails_to(creator) == []  # the lease holds back a second attempt
     await stack.advance(seconds=stack.service.settings.delivery_lease_seconds + 1)
     await stack.advance(minutes=2)  # the timer retried while the claim was held
@@ -98,6 +108,17 @@ async def test_a_worker_crash_after_the_send_repeats_it_under_the_same_message_i
     mails = stack.mails_to(creator)
     assert {str(m["Message-ID"]) for m in mails} == {f"<{delivery_id}@notifier.trust.local>"}
     assert {str(m["X-Trust-Delivery-Id"]) for m in mails} == {delivery_id}
+
+
+async def _consumed(stack, event_id) -> bool:
+    async with stack.service.runtime.sessions() as session:
+        return (await session.execute(select(inbox.c.event_id).where(inbox.c.event_id == event_id))).first() is not None
+
+
+async def _attempt_refused_by_claim(stack, delivery_id: str):
+    """The pending attempt timer of the delivery ran once and was put back because the claim is held."""
+    rows = await stack.pending_timers(ATTEMPT_TIMER, f"{delivery_id}:")
+    return [r for r in rows if r.attempts >= 1 and "DeliveryClaimHeld" in (r.last_error or "")]
 
 
 async def _with_status(stack, status: str, **where: str):

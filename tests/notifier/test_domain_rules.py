@@ -216,6 +216,21 @@ def test_rendering_fills_the_window_label_and_reasons_in_the_locale():
     assert "bị từ chối" in outcome.title and "business_licence: unreadable" in outcome.body
 
 
+def test_badge_notices_are_critical_and_rendered_in_every_locale():
+    """NOTE-2 (CERT-8, CERT-2, CERT-10): renewal, suspended badge, expiry and cancellation cannot be muted."""
+    kinds = [Kind.CERT_RENEWED, Kind.CERT_BADGE_SUSPENDED, Kind.CERT_EXPIRED, Kind.CERT_CANCELLED]
+    assert all(is_critical(kind) for kind in kinds)
+    with pytest.raises(CriticalKindCannotBeMuted):
+        Preferences("acc-1").mute(Channel.EMAIL, Kind.CERT_RENEWED)
+    assert "2027-03-01" in render(Kind.CERT_RENEWED, "zh-CN", {"valid_until": "2027-03-01"}).body
+    assert "2027-03-01" in render(Kind.CERT_RENEWED, "vi", {"valid_until": "2027-03-01"}).body
+    overdue = render(Kind.CERT_BADGE_SUSPENDED, "en", {"reason": "rereview_overdue"})
+    assert "2 working days" in overdue.body and "suspended until the review passes" in overdue.body
+    assert "rejected" in render(Kind.CERT_BADGE_SUSPENDED, "en", {"reason": "rereview_rejected"}).body
+    assert "has not passed" in render(Kind.CERT_BADGE_SUSPENDED, "en", {"reason": "something_new"}).body
+    assert "2027-03-01" in render(Kind.CERT_EXPIRED, "vi", {"expired_at": "2027-03-01"}).body
+
+
 # Webhook signatures ------------------------------------------------------------------------------
 
 def test_a_signature_verifies_with_the_secret_and_fails_with_another_or_when_stale():

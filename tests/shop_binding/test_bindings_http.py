@@ -97,6 +97,45 @@ async def test_a_creators_unlink_request_is_seen_and_agreed_by_the_shop(world):
         "shop-binding.unlink.requested", "shop-binding.unlink.answered"]
 
 
+async def test_a_shop_with_three_used_unbinds_can_still_agree_to_an_unlink_request(world):
+    """SHOP-7 vs SHOP-11 (decision): an agreed unlink does not count against the 3 official unbinds, so a
+    shop that used them all can still let its creator go, and the creator may bind another shop (SHOP-2)."""
+    shop, next_shop = await world.shop(), await world.shop()
+    for _ in range(3):
+        earlier = await bind(world, shop, await world.account())
+        world.service.clock.advance(hours=24)
+        assert (await unbind(world, shop, earlier)).status_code == 200
+    assert (await limits(world, shop))["official_unbinds"] == {"limit": 3, "used": 3, "remaining": 0}
+    creator = await world.account()
+    binding = await bind(world, shop, creator)
+    async with world.creator(creator) as client:
+        request = (await client.post(f"/v1/me/bindings/{binding['binding_id']}/unlink-requests")).json()
+    world.service.clock.advance(hours=24)
+    async with world.merchant(shop) as merchant:
+        agreed = await merchant.post(f"/v1/shops/{shop.shop_id}/unlink-requests/{request['request_id']}/answer",
+                                     json={"decision": "agreed"})
+    assert agreed.status_code == 200, agreed.text
+    ledger = await limits(world, shop)
+    assert ledger["official_unbinds"] == {"limit": 3, "used": 3, "remaining": 0}
+    assert ledger["official_slots"]["free"] == 1
+    await bind(world, next_shop, creator)
+
+
+async def test_an_agreed_unlink_leaves_the_official_unbind_counter_unchanged(world):
+    """SHOP-7 vs SHOP-11 (decision): the limits ledger still shows 0 of 3 used after an agreed unlink."""
+    shop = await world.shop()
+    creator = await world.account()
+    binding = await bind(world, shop, creator)
+    async with world.creator(creator) as client:
+        request = (await client.post(f"/v1/me/bindings/{binding['binding_id']}/unlink-requests")).json()
+    world.service.clock.advance(hours=24)
+    async with world.merchant(shop) as merchant:
+        agreed = await merchant.post(f"/v1/shops/{shop.shop_id}/unlink-requests/{request['request_id']}/answer",
+                                     json={"decision": "agreed"})
+    assert agreed.status_code == 200, agreed.text
+    assert (await limits(world, shop))["official_unbinds"] == {"limit": 3, "used": 0, "remaining": 3}
+
+
 async def test_a_declined_unlink_request_keeps_the_binding(world):
     """SHOP-11"""
     shop = await world.shop()

@@ -176,6 +176,36 @@ def test_a_creator_sends_an_unlink_request_and_the_shop_agrees():
         aggregate.answer_unlink(request.request_id, UnlinkDecision.DECLINED, NOW + DAY)
 
 
+def test_a_shop_with_three_used_unbinds_can_still_agree_to_a_creators_unlink_request():
+    """SHOP-7 vs SHOP-11 (decision): an agreed unlink is the creator's request, not a shop unbind; it is
+    allowed after the 3 official unbinds are used and does not change the SHOP-7 counter."""
+    facts = shop()
+    aggregate = Shop(facts.shop_id)
+    now = NOW
+    for _ in range(3):
+        binding = bind(aggregate, facts, now=now)
+        now += DAY
+        aggregate.unbind(binding.binding_id, now)
+    assert aggregate.official_unbinds_used == 3
+    binding = bind(aggregate, facts, now=now)
+    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=uid("u"), now=now)
+    now += DAY
+    aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, now)
+    assert binding.status == BindingStatus.ENDED and binding.end_reason == BindingEndReason.UNLINK_AGREED
+    assert aggregate.official_unbinds_used == 3
+    assert aggregate.ledger(facts, now).official_used == 0  # the slot is free for another account
+
+
+def test_an_agreed_unlink_does_not_use_an_official_unbind():
+    """SHOP-7 vs SHOP-11 (decision): the shop keeps all 3 unbinds after agreeing to an unlink request."""
+    facts = shop()
+    aggregate = Shop(facts.shop_id)
+    binding = bind(aggregate, facts)
+    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=uid("u"), now=NOW)
+    aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, NOW + DAY)
+    assert aggregate.ledger(facts, NOW + DAY).official_unbinds_used == 0
+
+
 def test_agreeing_to_an_unlink_request_keeps_the_24_hour_hold():
     """SHOP-11 with SHOP-3: agreement cannot end a binding younger than 24 hours."""
     facts = shop()

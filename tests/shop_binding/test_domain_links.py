@@ -1,14 +1,16 @@
 """Pure domain tests of business-centre links (LINK-1)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from trust_common.contracts.shop_binding import BusinessCentreLinkCreated, BusinessCentreLinkRemoved, LinkEntryPoint
 
-from shop_binding.domain.errors import AlreadyLinked, LinkNotFound, MarketNotEnabled
-from shop_binding.domain.links import BusinessCentreLink
+from shop_binding.business_centre import HmacBusinessCentreVerifier, sign_assertion
+from shop_binding.domain.errors import AlreadyLinked, BusinessCentreControlNotProven, LinkNotFound, MarketNotEnabled
+from shop_binding.domain.links import BusinessCentreLink, ControlProof
+from shop_binding.settings import DEV_BUSINESS_CENTRE_ASSERTION_KEY, Settings
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -55,3 +57,50 @@ def test_after_unlinking_both_accounts_may_link_again():
     assert link("acc-1", "bc-2", of_account=existing).is_live
     with pytest.raises(LinkNotFound):
         existing.remove(NOW)
+
+
+KEY = b"business-centre-key"
+ISSUED = int(NOW.timestamp())
+
+
+def verify(proof, account="acc-1", centre="bc-1", now=NOW):
+    HmacBusinessCentreVerifier(KEY).verify(proof, platform_account_id=account, business_centre_account_id=centre,
+                                           now=now)
+
+
+def refusal(proof, **kwargs) -> str:
+    with pytest.raises(BusinessCentreControlNotProven) as refused:
+        verify(proof, **kwargs)
+    assert refused.value.rule_id == "LINK-1" and refused.value.status == 403
+    return refused.value.extensions["reason"]
+
+
+def test_a_fresh_proof_signed_by_the_business_centre_for_this_pair_verifies():
+    """LINK-1: HMAC-SHA256 over "platform.business_centre.issued_at", accepted for 10 minutes."""
+    proof = ControlProof(ISSUED, sign_assertion(KEY, "acc-1", "bc-1", ISSUED))
+    verify(proof)
+    verify(proof, now=NOW + timedelta(minutes=10))
+    verify(ControlProof(ISSUED, proof.signature.upper()))
+
+
+def test_a_missing_stale_or_forged_proof_is_refused():
+    """LINK-1: nobody links a business-centre account they cannot prove they control."""
+    proof = ControlProof(ISSUED, sign_assertion(KEY, "acc-1", "bc-1", ISSUED))
+    assert refusal(None) == "missing"
+    assert refusal(proof, now=NOW + timedelta(minutes=10, seconds=1)) == "stale"
+    assert refusal(proof, now=NOW - timedelta(minutes=2)) == "stale"  # issued in the future
+    assert refusal(proof, account="acc-2") == "forged"  # another account's proof
+    assert refusal(proof, centre="bc-2") == "forged"
+    assert refusal(ControlProof(ISSUED + 1, proof.signature)) == "forged"
+    assert refusal(ControlProof(ISSUED, sign_assertion(b"other-key", "acc-1", "bc-1", ISSUED))) == "forged"
+    assert refusal(ControlProof(ISSUED, "ü" * 64)) == "forged"
+
+
+def test_production_refuses_the_development_assertion_key():
+    """LINK-1: the shipped key only works on a developer machine."""
+    assert Settings().placeholder_problems() == [
+        "TRUST_BUSINESS_CENTRE_ASSERTION_KEY is the development key or a placeholder"]
+    assert Settings(business_centre_assertion_key="changethis").placeholder_problems() != []
+    assert Settings(business_centre_assertion_key="k" * 48).placeholder_problems() == []
+    with pytest.raises(ValueError, match="TRUST_BUSINESS_CENTRE_ASSERTION_KEY"):
+        Settings(environment="production", business_centre_assertion_key=DEV_BUSINESS_CENTRE_ASSERTION_KEY)

@@ -2,12 +2,29 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+
+import pytest
 
 from trust_common.auth import Role
 
+from shop_binding.business_centre import sign_assertion
 
-def holder(world, account):
-    return world.service.client(f"holder-{account.account_id}", Role.ACCOUNT_HOLDER, account_id=account.account_id)
+
+def holder(world, account, role=Role.ACCOUNT_HOLDER):
+    return world.service.client(f"holder-{account.account_id}", role, account_id=account.account_id)
+
+
+def proof(world, account_id: str, centre: str, *, age: timedelta = timedelta(minutes=1), key: bytes | None = None):
+    """The business centre's signed assertion that `account_id` controls `centre` (LINK-1)."""
+    issued_at = int((world.service.clock.now() - age).timestamp())
+    key = key or world.service.settings.business_centre_assertion_key.get_secret_value().encode()
+    return {"issued_at": issued_at, "signature": sign_assertion(key, account_id, centre, issued_at)}
+
+
+def link_body(world, account, centre: str, entry_point: str, **proof_args):
+    return {"business_centre_account_id": centre, "entry_point": entry_point,
+            "control_proof": proof(world, account.account_id, centre, **proof_args)}
 
 
 async def test_a_platform_account_links_one_to_one_with_a_business_centre_account(world):
@@ -15,29 +32,26 @@ async def test_a_platform_account_links_one_to_one_with_a_business_centre_accoun
     account, other = await world.account(country="SG"), await world.account(country="SG")
     centre = f"bc-{uuid.uuid4().hex[:8]}"
     async with holder(world, account) as client:
-        created = await client.post("/v1/business-centre-links",
-                                    json={"business_centre_account_id": centre, "entry_point": "ad_creation"})
+        created = await client.post("/v1/business-centre-links", json=link_body(world, account, centre, "ad_creation"))
         assert created.status_code == 201, created.text
         assert (created.json()["entry_point"], created.json()["market"]) == ("ad_creation", "SG")
-        again = await client.post("/v1/business-centre-links",
-                                  json={"business_centre_account_id": centre, "entry_point": "login"})
+        again = await client.post("/v1/business-centre-links", json=link_body(world, account, centre, "login"))
         assert again.json()["link_id"] == created.json()["link_id"]  # the same pair: nothing new
         elsewhere = await client.post("/v1/business-centre-links",
-                                      json={"business_centre_account_id": "bc-another", "entry_point": "login"})
+                                      json=link_body(world, account, "bc-another", "login"))
         assert elsewhere.status_code == 422
         assert (elsewhere.json()["rule"], elsewhere.json()["detail"]) == ("LINK-1", "already linked to another account")
         shown = (await client.get("/v1/business-centre-links/me")).json()
         assert shown["platform_account_name"] == account.username
     async with holder(world, other) as client:
         taken = await client.post("/v1/business-centre-links",
-                                  json={"business_centre_account_id": centre, "entry_point": "user_settings"})
+                                  json=link_body(world, other, centre, "user_settings"))
         assert taken.status_code == 422 and taken.json()["detail"] == "already linked to another account"
     async with holder(world, account) as client:
         assert (await client.delete("/v1/business-centre-links/me")).status_code == 200
         assert (await client.get("/v1/business-centre-links/me")).status_code == 404
     async with holder(world, other) as client:
-        relinked = await client.post("/v1/business-centre-links",
-                                     json={"business_centre_account_id": centre, "entry_point": "sign_up"})
+        relinked = await client.post("/v1/business-centre-links", json=link_body(world, other, centre, "sign_up"))
         assert relinked.status_code == 201
     assert await world.event_types(created.json()["link_id"]) == [
         "shop-binding.link.created", "shop-binding.link.removed"]
@@ -47,8 +61,7 @@ async def test_links_are_refused_outside_the_enabled_markets(world):
     """LINK-1: Asia-Pacific by default; a GB account cannot link."""
     account = await world.account(country="GB")
     async with holder(world, account) as client:
-        refused = await client.post("/v1/business-centre-links",
-                                    json={"business_centre_account_id": "bc-gb", "entry_point": "login"})
+        refused = await client.post("/v1/business-centre-links", json=link_body(world, account, "bc-gb", "login"))
     assert refused.status_code == 422 and refused.json()["rule"] == "LINK-1"
 
 
@@ -59,3 +72,50 @@ async def test_an_unknown_entry_point_is_a_validation_problem(world):
         response = await client.post("/v1/business-centre-links",
                                      json={"business_centre_account_id": "bc-x", "entry_point": "homepage"})
     assert response.status_code == 422 and response.json()["type"].endswith("validation-error")
+
+
+async def test_linking_needs_the_business_centres_proof_of_control(world):
+    """LINK-1: without a fresh, genuine proof from the business centre nobody can squat another company's
+    business-centre account; a refused attempt links nothing."""
+    owner, squatter = await world.account(country="SG"), await world.account(country="SG")
+    centre = f"bc-{uuid.uuid4().hex[:8]}"
+    owners_proof = proof(world, owner.account_id, centre)
+    async with holder(world, squatter) as client:
+        attempts = [
+            ("missing", {"business_centre_account_id": centre, "entry_point": "login"}),
+            ("forged", {"business_centre_account_id": centre, "entry_point": "login",  # another account's proof
+                        "control_proof": owners_proof}),
+            ("forged", link_body(world, squatter, centre, "login", key=b"not-the-business-centres-key")),
+            ("stale", link_body(world, squatter, centre, "login", age=timedelta(minutes=10, seconds=1))),
+            ("stale", link_body(world, squatter, centre, "login", age=-timedelta(minutes=5))),  # issued in the future
+        ]
+        for reason, body in attempts:
+            refused = await client.post("/v1/business-centre-links", json=body)
+            assert refused.status_code == 403, (reason, refused.text)
+            assert (refused.json()["rule"], refused.json()["reason"]) == ("LINK-1", reason)
+        assert (await client.get("/v1/business-centre-links/me")).status_code == 404
+    async with holder(world, owner) as client:
+        linked = await client.post("/v1/business-centre-links",
+                                   json={"business_centre_account_id": centre, "entry_point": "login",
+                                         "control_proof": owners_proof})
+        assert linked.status_code == 201, linked.text
+
+
+@pytest.mark.parametrize("role", [Role.CREATOR, Role.MERCHANT])
+async def test_creators_and_merchants_link_their_own_accounts(world, role):
+    """LINK-1: any platform account acting for itself may link."""
+    account = await world.account(country="SG")
+    centre = f"bc-{uuid.uuid4().hex[:8]}"
+    async with holder(world, account, role) as client:
+        created = await client.post("/v1/business-centre-links", json=link_body(world, account, centre, "login"))
+    assert created.status_code == 201, created.text
+
+
+@pytest.mark.parametrize("role", [Role.SUPPORT, Role.AUDITOR, Role.EMPLOYEE, Role.SERVICE])
+async def test_other_roles_cannot_link_even_with_an_account_id(world, role):
+    """LINK-1: support, auditors, employee accounts and services never link on a platform account's behalf."""
+    account = await world.account(country="SG")
+    centre = f"bc-{uuid.uuid4().hex[:8]}"
+    async with holder(world, account, role) as client:
+        refused = await client.post("/v1/business-centre-links", json=link_body(world, account, centre, "login"))
+    assert refused.status_code == 403

@@ -109,6 +109,32 @@ async def _expiry_reminder(event: cert.ExpiryReminderDue, envelope: EventEnvelop
                                        expires_at=event.valid_until.strftime("%Y-%m-%d")), uow)
 
 
+async def _renewed(event: cert.CertificationRenewed, envelope: EventEnvelope, uow: UnitOfWork) -> None:
+    """NOTE-2: the outcome of a renewal review (CERT-8); certification publishes this, not ApplicationApproved."""
+    await notify(_certification_notice(Kind.CERT_RENEWED, event, envelope, uow, renewal_of=event.renewal_of,
+                                       valid_until=event.valid_until.strftime("%Y-%m-%d")), uow)
+
+
+async def _badge_suspended(event: cert.BadgeSuspended, envelope: EventEnvelope, uow: UnitOfWork) -> None:
+    """NOTE-2: the profile re-review did not pass (in time or at all); the badge is off until it does (CERT-2)."""
+    await notify(_certification_notice(Kind.CERT_BADGE_SUSPENDED, event, envelope, uow, reason=event.reason), uow)
+
+
+async def _expired(event: cert.CertificationExpired, envelope: EventEnvelope, uow: UnitOfWork) -> None:
+    """NOTE-2: unrenewed, the certification expired and the badge is gone (CERT-8)."""
+    await notify(_certification_notice(Kind.CERT_EXPIRED, event, envelope, uow,
+                                       expired_at=event.expired_at.strftime("%Y-%m-%d")), uow)
+
+
+async def _cancelled(event: cert.CertificationCancelled, envelope: EventEnvelope, uow: UnitOfWork) -> None:
+    """NOTE-2: a held certification was cancelled and the badge is gone (CERT-10). A withdrawn application
+    (never certified) has no badge to lose, and a deleted account has no one left to tell."""
+    if not event.was_certified or event.cancelled_by == cert.CancelledBy.ACCOUNT_DELETED:
+        return
+    await notify(_certification_notice(Kind.CERT_CANCELLED, event, envelope, uow,
+                                       cancelled_by=str(event.cancelled_by)), uow)
+
+
 async def _departure_blocked(event: emp.EmployeeDepartureAwaitingRealNameUnbinding, envelope: EventEnvelope,
                              uow: UnitOfWork) -> None:
     """NOTE-3: the departing employee must unbind their real name (EMP-9)."""
@@ -123,5 +149,7 @@ async def _departure_blocked(event: emp.EmployeeDepartureAwaitingRealNameUnbindi
 NOTICE_HANDLERS: dict[type[EventData], Callable[[Any, EventEnvelope, UnitOfWork], Awaitable[None]]] = {
     cert.ApplicationSubmitted: _submitted, cert.ApplicationApproved: _approved, cert.ApplicationRejected: _rejected,
     cert.ApplicationFailed: _failed, cert.ExpiryReminderDue: _expiry_reminder,
+    cert.CertificationRenewed: _renewed, cert.BadgeSuspended: _badge_suspended,
+    cert.CertificationExpired: _expired, cert.CertificationCancelled: _cancelled,
     emp.EmployeeDepartureAwaitingRealNameUnbinding: _departure_blocked,
 }

@@ -52,20 +52,27 @@ async def open_window(window: ConfirmationWindow, offsets: list[timedelta], uow:
         await notify(prompt, uow)
 
 
+# Lock order: a firing reminder holds its timer row, then locks its window (`remind`). Closing or
+# lapsing a window therefore cancels the reminder timers first and locks the window after, so the two
+# wait in one order; the reverse deadlocks and could abort the close (timers fire in parallel).
+
+
 async def close_window(source: WindowSource, invitation_id: str, reason: str, uow: UnitOfWork) -> None:
     """NOTE-1: the window closed early (answered or withdrawn): its reminders are cancelled."""
-    window = await repository.get_window(uow.session, ConfirmationWindow.id_for(source, invitation_id))
-    if window is not None and window.close(reason, uow.clock.now()):
-        await uow.timers.cancel_prefix(REMINDER_TIMER, f"{window.id}:")
+    window_id = ConfirmationWindow.id_for(source, invitation_id)
+    await uow.timers.cancel_prefix(REMINDER_TIMER, f"{window_id}:")  # an already closed window has none left
+    window = await repository.get_window(uow.session, window_id)
+    if window is not None:
+        window.close(reason, uow.clock.now())
 
 
 async def lapse_window(window: ConfirmationWindow, uow: UnitOfWork) -> None:
     """NOTE-1: the window lapsed; tell the initiator. `window` stands in when we never saw it open."""
+    await uow.timers.cancel_prefix(REMINDER_TIMER, f"{window.id}:")  # before the window lock (lock order)
     known = await repository.get_window(uow.session, window.id)
     if known is None:
         uow.session.add(window)
         known = window
-    await uow.timers.cancel_prefix(REMINDER_TIMER, f"{known.id}:")
     notice = known.lapse(uow.clock.now())
     if notice is not None:
         await notify(notice, uow)

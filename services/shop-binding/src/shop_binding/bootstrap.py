@@ -7,6 +7,7 @@ from trust_common.messagebus import MessageBus
 from trust_common.runtime import Runtime
 
 from shop_binding import handlers
+from shop_binding.business_centre import HmacBusinessCentreVerifier
 from shop_binding.domain import commands
 from shop_binding.orm import start_mappers
 from shop_binding.settings import Settings
@@ -14,8 +15,10 @@ from shop_binding.settings import Settings
 
 def build_bus(runtime: Runtime) -> MessageBus:
     start_mappers()
-    settings = runtime.settings
-    markets = settings.link_markets if isinstance(settings, Settings) else Settings().link_markets
+    settings = runtime.settings if isinstance(runtime.settings, Settings) else Settings()
+    markets = settings.link_markets
+    # LINK-1: proofs of control of a business-centre account come from the business centre.
+    verifier = HmacBusinessCentreVerifier(settings.business_centre_assertion_key.get_secret_value().encode())
     return MessageBus(runtime.uow, {
         commands.InviteCreator: handlers.invite_creator,
         commands.WithdrawInvitation: handlers.withdraw_invitation,
@@ -25,6 +28,6 @@ def build_bus(runtime: Runtime) -> MessageBus:
         commands.RequestUnlink: handlers.request_unlink,
         commands.AnswerUnlinkRequest: handlers.answer_unlink_request,
         commands.ResolvePendingBinding: handlers.resolve_pending_binding,
-        commands.LinkBusinessCentre: partial(handlers.link_business_centre, markets=markets),
+        commands.LinkBusinessCentre: partial(handlers.link_business_centre, markets=markets, verifier=verifier),
         commands.UnlinkBusinessCentre: handlers.unlink_business_centre,
     })

@@ -11,7 +11,7 @@ from trust_common.uow import UnitOfWork
 
 from shop_binding.domain import commands
 from shop_binding.domain.errors import BindingNotFound, InvitationNotFound, LinkNotFound
-from shop_binding.domain.links import BusinessCentreLink
+from shop_binding.domain.links import BusinessCentreLink, BusinessCentreVerifier
 from shop_binding.domain.model import Binding, Invitation, UnlinkRequest
 from shop_binding.domain.shop import Shop
 from shop_binding.metrics import count_outcome
@@ -128,7 +128,11 @@ async def resolve_pending_binding(command: commands.ResolvePendingBinding, uow: 
 
 
 async def link_business_centre(command: commands.LinkBusinessCentre, uow: UnitOfWork, *,
-                               markets: Collection[str]) -> BusinessCentreLink:
+                               markets: Collection[str], verifier: BusinessCentreVerifier) -> BusinessCentreLink:
+    # LINK-1: only someone the business centre vouches for may link its account (no squatting), checked
+    # before anything is read so a refused caller learns nothing about existing links.
+    verifier.verify(command.control_proof, platform_account_id=command.platform_account_id,
+                    business_centre_account_id=command.business_centre_account_id, now=uow.clock.now())
     repository = LinkRepository(uow.session)
     account = await account_facts(uow.session, command.platform_account_id)
     of_account = await repository.live_of_account(command.platform_account_id)

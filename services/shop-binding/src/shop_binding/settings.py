@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from trust_common.settings import CommonSettings
+from trust_common.settings import PLACEHOLDER_SECRETS, CommonSettings
 
 # LINK-1 beta markets: Asia-Pacific (ISO 3166-1 alpha-2).
 ASIA_PACIFIC = ["AU", "BD", "BN", "CN", "HK", "ID", "IN", "JP", "KH", "KR", "LA", "LK", "MM", "MN", "MO", "MY",
                 "NP", "NZ", "PG", "PH", "PK", "SG", "TH", "TW", "VN"]
+
+# Development key only: production refuses it (placeholder_problems).
+DEV_BUSINESS_CENTRE_ASSERTION_KEY = SecretStr("dev-only-business-centre-assertion-key-not-for-production")
 
 
 class Settings(CommonSettings):
@@ -18,3 +21,11 @@ class Settings(CommonSettings):
     network_country_header: str = "X-Client-Country"
     # LINK-1: markets where business-centre links are enabled (TRUST_LINK_MARKETS='["SG","JP"]').
     link_markets: list[str] = ASIA_PACIFIC
+    # LINK-1: the key the business centre signs its proofs of control with (HMAC-SHA256), shared with us.
+    business_centre_assertion_key: SecretStr = DEV_BUSINESS_CENTRE_ASSERTION_KEY
+
+    def placeholder_problems(self) -> list[str]:
+        key = self.business_centre_assertion_key.get_secret_value()
+        if key in PLACEHOLDER_SECRETS or key == DEV_BUSINESS_CENTRE_ASSERTION_KEY.get_secret_value():
+            return ["TRUST_BUSINESS_CENTRE_ASSERTION_KEY is the development key or a placeholder"]
+        return []

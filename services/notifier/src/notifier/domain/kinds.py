@@ -15,11 +15,17 @@ class Kind(StrEnum):
     CERT_CORRECTION_DEADLINE = "certification.correction_deadline"  # NOTE-2, CERT-7: 10 days
     CERT_REOPEN_WINDOW = "certification.reopen_window"  # NOTE-2, CERT-7: 30 days
     CERT_EXPIRY_REMINDER = "certification.expiry_reminder"  # NOTE-2, CERT-8
+    CERT_RENEWED = "certification.renewed"  # NOTE-2, CERT-8: the renewal passed; new valid_until
+    CERT_BADGE_SUSPENDED = "certification.badge_suspended"  # NOTE-2, CERT-2: until the re-review passes
+    CERT_EXPIRED = "certification.expired"  # NOTE-2, CERT-8: unrenewed; the badge is gone
+    CERT_CANCELLED = "certification.cancelled"  # NOTE-2, CERT-10: the badge is gone
     DEPARTURE_UNBIND = "departure.unbind_real_name"  # NOTE-3, EMP-9
 
 
 # NOTE-4: deadlines and certification outcomes are critical. Decision: a lapse notice only
 # reports what already happened and the submission receipt asks for nothing, so both may be muted.
+# A renewal, a suspended badge, an expiry or a cancellation changes whether the holder has a badge,
+# so they are critical too.
 CRITICAL_KINDS = frozenset(Kind) - {Kind.WINDOW_LAPSED, Kind.CERT_SUBMITTED}
 
 # Channels a recipient (a platform account) may mute; webhooks belong to a tenant, not a person.

@@ -24,6 +24,15 @@ OUTCOME_LABELS: dict[str, dict[str, str]] = {
     "failed": {"zh-CN": "认证失败", "en": "failed", "vi": "thất bại"},
 }
 
+# Why a badge was suspended (CERT-2), per locale.
+SUSPENSION_REASONS: dict[str, dict[str, str]] = {
+    "rereview_overdue": {"zh-CN": "未在2个工作日内通过", "en": "did not pass within 2 working days",
+                         "vi": "chưa được thông qua trong 2 ngày làm việc"},
+    "rereview_rejected": {"zh-CN": "未通过，请按原因修改后重新提交", "en": "was rejected; correct it and resubmit",
+                          "vi": "bị từ chối; vui lòng sửa và gửi lại"},
+    "_other": {"zh-CN": "未通过", "en": "has not passed", "vi": "chưa được thông qua"},
+}
+
 TEMPLATES: dict[Kind, dict[str, tuple[str, str]]] = {
     Kind.WINDOW_PROMPT: {
         "zh-CN": ("请在48小时内确认：{label}", "您收到一个{label}，请在 {closes_at} 前确认，逾期邀请将失效。"),
@@ -67,6 +76,32 @@ TEMPLATES: dict[Kind, dict[str, tuple[str, str]]] = {
         "zh-CN": ("认证即将到期", "您的企业认证将于 {expires_at} 到期，请及时年审。"),
         "en": ("Your certification expires soon", "Your enterprise certification expires on {expires_at}; renew it in time."),
         "vi": ("Xác minh sắp hết hạn", "Xác minh doanh nghiệp của bạn hết hạn vào {expires_at}; hãy gia hạn kịp thời."),
+    },
+    Kind.CERT_RENEWED: {
+        "zh-CN": ("认证年审已通过", "您的企业认证年审已通过，认证有效期至 {valid_until}。"),
+        "en": ("Certification renewed", "Your enterprise certification renewal was approved; it is valid until {valid_until}."),
+        "vi": ("Đã gia hạn xác minh", "Yêu cầu gia hạn xác minh doanh nghiệp đã được duyệt; hiệu lực đến {valid_until}."),
+    },
+    Kind.CERT_BADGE_SUSPENDED: {
+        "zh-CN": ("认证标识已暂停", "账号名称或头像变更后的复审{reason}，认证标识已暂停，复审通过后恢复。"),
+        "en": ("Certification badge suspended",
+               "The review after your username or avatar change {reason}; the badge is suspended until the review "
+               "passes."),
+        "vi": ("Huy hiệu xác minh bị tạm ngưng",
+               "Việc xét duyệt lại sau khi đổi tên hoặc ảnh đại diện {reason}; huy hiệu bị tạm ngưng cho đến khi "
+               "được duyệt."),
+    },
+    Kind.CERT_EXPIRED: {
+        "zh-CN": ("认证已过期", "您的企业认证已于 {expired_at} 过期，认证标识已移除。如需认证请重新申请。"),
+        "en": ("Certification expired",
+               "Your enterprise certification expired on {expired_at} and the badge was removed. Apply again to be certified."),
+        "vi": ("Xác minh đã hết hạn",
+               "Xác minh doanh nghiệp của bạn đã hết hạn vào {expired_at} và huy hiệu đã bị gỡ. Hãy đăng ký lại nếu cần."),
+    },
+    Kind.CERT_CANCELLED: {
+        "zh-CN": ("认证已取消", "您的认证已取消，认证标识已移除。"),
+        "en": ("Certification cancelled", "Your certification was cancelled and its badge removed."),
+        "vi": ("Xác minh đã bị hủy", "Xác minh của bạn đã bị hủy và huy hiệu đã bị gỡ."),
     },
     Kind.DEPARTURE_UNBIND: {
         "zh-CN": ("请解绑实名信息", "账号存在未结算资产，请手动解除实名绑定以完成离职交接。"),
@@ -113,6 +148,9 @@ def render(kind: Kind, requested_locale: str | None, params: dict[str, Any]) -> 
         values["label"] = WINDOW_LABELS.get(params["source"], {}).get(locale, params["source"])
     if "outcome" in params:
         values["outcome"] = OUTCOME_LABELS.get(params["outcome"], {}).get(locale, params["outcome"])
+    if kind == Kind.CERT_BADGE_SUSPENDED:
+        reason = str(params.get("reason", ""))
+        values["reason"] = SUSPENSION_REASONS.get(reason, SUSPENSION_REASONS["_other"])[locale]
     reasons = params.get("reasons")
     values["reasons"] = "; ".join(reasons) if isinstance(reasons, list) else (reasons or "")
     title, body = TEMPLATES[kind][locale]

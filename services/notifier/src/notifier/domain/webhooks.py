@@ -60,8 +60,12 @@ def verify_signature(header: str, body: bytes, secret: str, now: datetime,
 
 
 def check_url(url: str, *, allow_http: bool) -> str:
-    parsed = urlparse(url)
     schemes = {"https", "http"} if allow_http else {"https"}
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018 - reading it checks the port is a number from 0 to 65535
+    except ValueError as error:  # an unclosed IPv6 bracket, a port out of range
+        raise InvalidEndpointUrl(f"the URL cannot be parsed: {error}") from error
     if parsed.scheme not in schemes or not parsed.hostname:
         raise InvalidEndpointUrl(f"the URL must be absolute and use {' or '.join(sorted(schemes))}")
     return url

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from trust_common.auth import CurrentPrincipal, Role
 from trust_common.pagination import Page
 from trust_common.projections import load_account
+from trust_common.validation import Id
 
 from notifier import queries
 from notifier.domain.commands import MarkAllRead, MarkRead, SetMute
@@ -45,7 +46,7 @@ async def read_all(principal: CurrentPrincipal, bus: BusDep) -> Marked:
 
 
 @router.post("/inbox/{notification_id}/read")
-async def read_one(notification_id: str, principal: CurrentPrincipal, bus: BusDep, session: SessionDep) -> InboxItem:
+async def read_one(notification_id: Id, principal: CurrentPrincipal, bus: BusDep, session: SessionDep) -> InboxItem:
     account_id = principal.require_account()
     await bus.handle(MarkRead(account_id, notification_id))
     row = await queries.notification_row(session, notification_id)
@@ -53,7 +54,7 @@ async def read_one(notification_id: str, principal: CurrentPrincipal, bus: BusDe
 
 
 @router.get("/notifications/{notification_id}/deliveries")
-async def notification_deliveries(notification_id: str, principal: CurrentPrincipal,
+async def notification_deliveries(notification_id: Id, principal: CurrentPrincipal,
                                   session: SessionDep) -> list[DeliveryPublic]:
     """Status per channel of one notification: its recipient's, or any for support (X-3)."""
     row = await queries.notification_row(session, notification_id)

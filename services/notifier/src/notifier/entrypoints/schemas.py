@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from trust_common.contracts.notifier import Channel
+from trust_common.validation import SINGLE_LINE, Id
 
 from notifier.domain.kinds import Kind
 from notifier.domain.templates import render
@@ -74,9 +75,9 @@ class PreferencesPublic(BaseModel):
 
 
 class EndpointCreate(BaseModel):
-    url: str = Field(max_length=2000)
-    enterprise_id: str | None = None
-    shop_id: str | None = None
+    url: str = Field(max_length=2000, pattern=SINGLE_LINE)
+    enterprise_id: Id | None = None
+    shop_id: Id | None = None
 
     @model_validator(mode="after")
     def _one_tenant(self) -> "EndpointCreate":

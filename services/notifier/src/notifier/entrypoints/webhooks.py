@@ -5,6 +5,7 @@ from fastapi import APIRouter, Response
 
 from trust_common.auth import CurrentPrincipal, Role, requires
 from trust_common.pagination import Page
+from trust_common.validation import Id
 
 from notifier import queries
 from notifier.domain.commands import DisableEndpoint, RegisterEndpoint, ReplayDelivery, RotateEndpointSecret
@@ -34,7 +35,7 @@ async def list_endpoints(principal: CurrentPrincipal, session: SessionDep, curso
 
 
 @router.post("/webhook-endpoints/{endpoint_id}/rotate-secret")
-async def rotate_secret(endpoint_id: str, principal: CurrentPrincipal, bus: BusDep,
+async def rotate_secret(endpoint_id: Id, principal: CurrentPrincipal, bus: BusDep,
                         response: Response) -> EndpointWithSecret:
     """A new secret; deliveries carry signatures by old and new until the grace period ends."""
     response.headers["Cache-Control"] = "no-store"
@@ -43,12 +44,12 @@ async def rotate_secret(endpoint_id: str, principal: CurrentPrincipal, bus: BusD
 
 
 @router.delete("/webhook-endpoints/{endpoint_id}")
-async def disable_endpoint(endpoint_id: str, principal: CurrentPrincipal, bus: BusDep) -> EndpointPublic:
+async def disable_endpoint(endpoint_id: Id, principal: CurrentPrincipal, bus: BusDep) -> EndpointPublic:
     return EndpointPublic.of(await bus.handle(DisableEndpoint(endpoint_id, owned_tenants(principal))))
 
 
 @router.get("/webhook-endpoints/{endpoint_id}/deliveries")
-async def endpoint_deliveries(endpoint_id: str, principal: CurrentPrincipal, session: SessionDep,
+async def endpoint_deliveries(endpoint_id: Id, principal: CurrentPrincipal, session: SessionDep,
                               cursor: str | None = None, limit: int | None = None) -> Page[DeliveryPublic]:
     if await queries.owned_endpoint_row(session, endpoint_id, owned_tenants(principal)) is None:
         raise EndpointNotFound(f"no webhook endpoint {endpoint_id} among yours")
@@ -57,7 +58,7 @@ async def endpoint_deliveries(endpoint_id: str, principal: CurrentPrincipal, ses
 
 
 @router.get("/dead-letters", dependencies=[requires(Role.SUPPORT, Role.SERVICE)])
-async def list_dead_letters(session: SessionDep, channel: str | None = None, cursor: str | None = None,
+async def list_dead_letters(session: SessionDep, channel: Id | None = None, cursor: str | None = None,
                             limit: int | None = None) -> Page[DeliveryPublic]:
     """Deliveries whose last attempt failed, oldest first, for an operator."""
     rows, next_cursor = await queries.dead_letter_page(session, channel=channel, cursor=cursor, limit=limit)
@@ -66,7 +67,7 @@ async def list_dead_letters(session: SessionDep, channel: str | None = None, cur
 
 @router.post("/dead-letters/{delivery_id}/replay", status_code=202,
              dependencies=[requires(Role.SUPPORT, Role.SERVICE)])
-async def replay_dead_letter(delivery_id: str, bus: BusDep, session: SessionDep) -> DeliveryPublic:
+async def replay_dead_letter(delivery_id: Id, bus: BusDep, session: SessionDep) -> DeliveryPublic:
     """Send a dead-lettered delivery again with a fresh set of attempts (NOTE-4)."""
     await bus.handle(ReplayDelivery(delivery_id))
     delivery = await get_delivery(session, delivery_id)

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from trust_common.contracts.shop_binding import BindingRole, LinkEntryPoint, UnlinkDecision
 
+from shop_binding.domain.links import ControlProof
+
 
 @dataclass(frozen=True)
 class InviteCreator:
@@ -62,6 +64,7 @@ class LinkBusinessCentre:
     platform_account_id: str
     business_centre_account_id: str
     entry_point: LinkEntryPoint
+    control_proof: ControlProof | None = None  # LINK-1: required; a missing one is refused by the handler
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from trust_common.problems import Conflict, NotFound, RuleViolation
+from trust_common.problems import Conflict, Forbidden, NotFound, RuleViolation
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,17 @@ class UnlinkRequestAnswered(Conflict):
 
 class AlreadyLinked(RuleViolation):
     slug, title, rule = "already-linked", "already linked to another account", "LINK-1"
+
+
+class BusinessCentreControlNotProven(Forbidden):
+    """LINK-1: the business centre's signed assertion that the caller controls the business-centre account is
+    missing, stale or forged (`reason`), so the account cannot be linked (no squatting another's account)."""
+
+    slug, title, rule = ("business-centre-control-not-proven", "Control of the business-centre account is not proven",
+                         "LINK-1")
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail, reason=reason)
 
 
 class MarketNotEnabled(RuleViolation):

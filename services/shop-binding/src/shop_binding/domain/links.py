@@ -2,13 +2,32 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
 from trust_common.contracts.shop_binding import BusinessCentreLinkCreated, BusinessCentreLinkRemoved, LinkEntryPoint
 from trust_common.domain import Aggregate
 
 from shop_binding.domain.errors import AlreadyLinked, LinkNotFound, MarketNotEnabled
+
+
+@dataclass(frozen=True)
+class ControlProof:
+    """LINK-1: the business centre's signed assertion that a platform account controls a business-centre
+    account, issued when the user signed in there (`issued_at` in unix seconds)."""
+
+    issued_at: int
+    signature: str
+
+
+class BusinessCentreVerifier(Protocol):
+    """LINK-1: checks a control proof for one pair; raises BusinessCentreControlNotProven when it is missing,
+    stale or forged."""
+
+    def verify(self, proof: ControlProof | None, *, platform_account_id: str, business_centre_account_id: str,
+               now: datetime) -> None: ...
 
 
 class LinkStatus(StrEnum):

@@ -186,7 +186,8 @@ class Shop(Aggregate):
         return request
 
     def answer_unlink(self, request_id: str, decision: UnlinkDecision, now: datetime) -> UnlinkRequest:
-        """On agreement the binding ends (within SHOP-3 and SHOP-7) and its slot is free."""
+        """On agreement the binding ends (after the SHOP-3 hold) and its slot is free; an agreed unlink
+        uses none of the shop's SHOP-7 official unbinds (it was the creator's request)."""
         request = self._unlink_request(request_id)
         if decision == UnlinkDecision.AGREED:
             request.require_open()
@@ -198,12 +199,16 @@ class Shop(Aggregate):
     # -- internals -------------------------------------------------------------------------------
 
     def _end(self, binding: Binding, reason: BindingEndReason, now: datetime) -> None:
-        # Every undoing of an official binding counts against SHOP-7, whoever asked for it.
-        if binding.role == BindingRole.OFFICIAL and self.official_unbinds_used >= OFFICIAL_UNBIND_LIMIT:
+        # SHOP-7 vs SHOP-11 (decision, see README): only unbinds the shop initiates count against
+        # the 3 official unbinds. An unlink the creator requested and the shop agreed to does not:
+        # otherwise a shop that used its 3 unbinds could never let a creator go, and with SHOP-2
+        # that creator could never bind another shop.
+        counted = binding.role == BindingRole.OFFICIAL and reason == BindingEndReason.UNBOUND_BY_SHOP
+        if counted and self.official_unbinds_used >= OFFICIAL_UNBIND_LIMIT:
             raise OfficialUnbindLimitReached(
                 f"the shop has unbound its official account {self.official_unbinds_used} times")
         binding.end(reason, now)
-        if binding.role == BindingRole.OFFICIAL:
+        if counted:
             self.official_unbinds_used += 1
         self.record(ShopBindingEnded(**_binding_fields(binding), reason=reason, ended_at=now))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from trust_common.pagination import Page
+from trust_common.validation import Id
 
 from shop_binding import views
 from shop_binding.domain import commands
@@ -14,7 +15,7 @@ router = APIRouter(prefix="/v1/me", tags=["creator"])
 
 
 @router.get("/invitations")
-async def my_invitations(account_id: CreatorAccount, session: SessionDep, status: str | None = None,
+async def my_invitations(account_id: CreatorAccount, session: SessionDep, status: Id | None = None,
                          cursor: str | None = None, limit: int | None = None) -> Page[InvitationPublic]:
     rows, next_cursor = await views.invitations_of_creator(session, account_id, status=status, cursor=cursor,
                                                            limit=limit)
@@ -22,7 +23,7 @@ async def my_invitations(account_id: CreatorAccount, session: SessionDep, status
 
 
 @router.post("/invitations/{invitation_id}/confirm")
-async def confirm(invitation_id: str, account_id: CreatorAccount, country: NetworkCountry,
+async def confirm(invitation_id: Id, account_id: CreatorAccount, country: NetworkCountry,
                   bus: BusDep) -> BindingPublic:
     """SHOP-6 within 48 hours; SHOP-9 reasons come back together, each with its code; the network
     location is the `X-Client-Country` header set by the edge gateway."""
@@ -31,7 +32,7 @@ async def confirm(invitation_id: str, account_id: CreatorAccount, country: Netwo
 
 
 @router.post("/invitations/{invitation_id}/decline")
-async def decline(invitation_id: str, account_id: CreatorAccount, bus: BusDep) -> InvitationPublic:
+async def decline(invitation_id: Id, account_id: CreatorAccount, bus: BusDep) -> InvitationPublic:
     return InvitationPublic.model_validate(await bus.handle(commands.DeclineInvitation(invitation_id, account_id)))
 
 
@@ -43,6 +44,6 @@ async def my_bindings(account_id: CreatorAccount, session: SessionDep, cursor: s
 
 
 @router.post("/bindings/{binding_id}/unlink-requests", status_code=201)
-async def request_unlink(binding_id: str, account_id: CreatorAccount, bus: BusDep) -> UnlinkRequestPublic:
+async def request_unlink(binding_id: Id, account_id: CreatorAccount, bus: BusDep) -> UnlinkRequestPublic:
     """SHOP-11: ask the shop to end the binding."""
     return UnlinkRequestPublic.model_validate(await bus.handle(commands.RequestUnlink(binding_id, account_id)))

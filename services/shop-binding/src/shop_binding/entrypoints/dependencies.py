@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trust_common.auth import CurrentPrincipal, Principal, Role
 from trust_common.messagebus import MessageBus
+from trust_common.validation import Id
 
 from shop_binding.domain.errors import ShopNotFound
 
@@ -41,7 +42,7 @@ def creator(principal: CurrentPrincipal) -> str:
     return principal.require(Role.CREATOR).require_account()
 
 
-def owned_shop(shop_id: str, principal: Annotated[Principal, Depends(merchant)]) -> str:
+def owned_shop(shop_id: Id, principal: Annotated[Principal, Depends(merchant)]) -> str:
     """X-3: another merchant's shop is not found (its existence is not revealed)."""
     if shop_id not in principal.shop_ids:
         raise ShopNotFound(f"no shop {shop_id}")

@@ -3,22 +3,29 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from trust_common.auth import CurrentPrincipal
+from trust_common.auth import CurrentPrincipal, Role
 
 from shop_binding import views
 from shop_binding.domain import commands
 from shop_binding.domain.errors import LinkNotFound
+from shop_binding.domain.links import ControlProof
 from shop_binding.entrypoints.dependencies import BusDep, SessionDep
 from shop_binding.entrypoints.schemas import LinkCreate, LinkPublic
 
 router = APIRouter(prefix="/v1/business-centre-links", tags=["business-centre links"])
 
 
+# LINK-1: a platform account acting for itself (not support, an auditor or a service acting for it).
+LINKING_ROLES = (Role.ACCOUNT_HOLDER, Role.CREATOR, Role.MERCHANT)
+
+
 @router.post("", status_code=201)
 async def link(body: LinkCreate, principal: CurrentPrincipal, bus: BusDep) -> LinkPublic:
-    """Link from the sign-up, login, user-settings or ad-creation entry point (recorded)."""
-    command = commands.LinkBusinessCentre(principal.require_account(), body.business_centre_account_id,
-                                          body.entry_point)
+    """Link from the sign-up, login, user-settings or ad-creation entry point (recorded), with the business
+    centre's proof that the caller controls the business-centre account (`control_proof`)."""
+    proof = ControlProof(body.control_proof.issued_at, body.control_proof.signature) if body.control_proof else None
+    command = commands.LinkBusinessCentre(principal.require(*LINKING_ROLES).require_account(),
+                                          body.business_centre_account_id, body.entry_point, proof)
     return LinkPublic.model_validate(await bus.handle(command))
 
 

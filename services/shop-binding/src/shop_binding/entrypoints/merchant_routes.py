@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from trust_common.pagination import Page
+from trust_common.validation import Id
 
 from shop_binding import views
 from shop_binding.domain import commands
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/v1/shops/{shop_id}", tags=["merchant"])
 
 
 @router.get("/eligibility")
-async def check_eligibility(shop_id: OwnedShop, creator_account_id: str, session: SessionDep,
+async def check_eligibility(shop_id: OwnedShop, creator_account_id: Id, session: SessionDep,
                             now: NowDep) -> EligibilityPublic:
     """SHOP-5: every rule the account fails, at once."""
     failures = await views.eligibility(session, shop_id, creator_account_id, now)
@@ -32,26 +33,26 @@ async def invite(shop_id: OwnedShop, body: InvitationCreate, bus: BusDep) -> Inv
 
 
 @router.get("/invitations")
-async def list_invitations(shop_id: OwnedShop, session: SessionDep, status: str | None = None,
+async def list_invitations(shop_id: OwnedShop, session: SessionDep, status: Id | None = None,
                            cursor: str | None = None, limit: int | None = None) -> Page[InvitationPublic]:
     rows, next_cursor = await views.invitations_of_shop(session, shop_id, status=status, cursor=cursor, limit=limit)
     return Page(items=[InvitationPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.post("/invitations/{invitation_id}/withdraw")
-async def withdraw(shop_id: OwnedShop, invitation_id: str, bus: BusDep) -> InvitationPublic:
+async def withdraw(shop_id: OwnedShop, invitation_id: Id, bus: BusDep) -> InvitationPublic:
     return InvitationPublic.model_validate(await bus.handle(commands.WithdrawInvitation(shop_id, invitation_id)))
 
 
 @router.get("/bindings")
-async def list_bindings(shop_id: OwnedShop, session: SessionDep, status: str | None = None,
+async def list_bindings(shop_id: OwnedShop, session: SessionDep, status: Id | None = None,
                         cursor: str | None = None, limit: int | None = None) -> Page[BindingPublic]:
     rows, next_cursor = await views.bindings_of_shop(session, shop_id, status=status, cursor=cursor, limit=limit)
     return Page(items=[BindingPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.post("/bindings/{binding_id}/unbind")
-async def unbind(shop_id: OwnedShop, binding_id: str, bus: BusDep) -> BindingPublic:
+async def unbind(shop_id: OwnedShop, binding_id: Id, bus: BusDep) -> BindingPublic:
     """SHOP-3 (24 h hold) and SHOP-7 (3 official unbinds ever) apply."""
     return BindingPublic.model_validate(await bus.handle(commands.UnbindCreator(shop_id, binding_id)))
 
@@ -64,7 +65,7 @@ async def limits(shop_id: OwnedShop, session: SessionDep, now: NowDep) -> Limits
 
 
 @router.get("/unlink-requests")
-async def list_unlink_requests(shop_id: OwnedShop, session: SessionDep, status: str | None = None,
+async def list_unlink_requests(shop_id: OwnedShop, session: SessionDep, status: Id | None = None,
                                cursor: str | None = None, limit: int | None = None) -> Page[UnlinkRequestPublic]:
     rows, next_cursor = await views.unlink_requests_of_shop(session, shop_id, status=status, cursor=cursor,
                                                             limit=limit)
@@ -72,7 +73,7 @@ async def list_unlink_requests(shop_id: OwnedShop, session: SessionDep, status: 
 
 
 @router.post("/unlink-requests/{request_id}/answer")
-async def answer_unlink_request(shop_id: OwnedShop, request_id: str, body: UnlinkAnswer,
+async def answer_unlink_request(shop_id: OwnedShop, request_id: Id, body: UnlinkAnswer,
                                 bus: BusDep) -> UnlinkRequestPublic:
     """SHOP-11: agree (the binding ends, the slot is free) or decline."""
     request = await bus.handle(commands.AnswerUnlinkRequest(shop_id, request_id, body.decision))

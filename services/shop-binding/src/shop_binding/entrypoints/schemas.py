@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from trust_common.contracts.shop_binding import BindingRole, LinkEntryPoint, UnlinkDecision
+from trust_common.validation import Id
 
 from shop_binding.domain.model import Capabilities
 from shop_binding.domain.shop import CHANNEL_BINDING_LIMIT, CHANNEL_WINDOW, OFFICIAL_UNBIND_LIMIT, Ledger
@@ -17,7 +18,7 @@ class _Read(BaseModel):
 
 
 class InvitationCreate(BaseModel):
-    creator_account_id: str = Field(min_length=1, max_length=100)
+    creator_account_id: Id
     role: BindingRole
 
 
@@ -128,9 +129,19 @@ class PendingResolution(BaseModel):
     outcome: Literal["complete", "reject"]
 
 
+class ControlProofIn(BaseModel):
+    """LINK-1: the business centre's signed assertion that the caller controls the business-centre account."""
+
+    issued_at: int = Field(ge=0, le=2**40, description="when the business centre issued it, unix seconds")
+    signature: str = Field(pattern="^[0-9a-fA-F]{64}$", description=(
+        'hex HMAC-SHA256 over "<platform_account_id>.<business_centre_account_id>.<issued_at>"'))
+
+
 class LinkCreate(BaseModel):
-    business_centre_account_id: str = Field(min_length=1, max_length=100)
+    business_centre_account_id: Id
     entry_point: LinkEntryPoint
+    # Optional in the schema so a missing proof is refused as LINK-1 (403), not as a bare validation error.
+    control_proof: ControlProofIn | None = None
 
 
 class LinkPublic(_Read):

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 
 from trust_common.auth import Role, requires
 from trust_common.pagination import Page
+from trust_common.validation import Id
 
 from shop_binding import views
 from shop_binding.domain import commands
@@ -22,7 +23,7 @@ async def pending_bindings(session: SessionDep, cursor: str | None = None,
 
 
 @router.post("/bindings/{binding_id}/resolve")
-async def resolve(binding_id: str, body: PendingResolution, bus: BusDep) -> BindingPublic:
+async def resolve(binding_id: Id, body: PendingResolution, bus: BusDep) -> BindingPublic:
     """SHOP-10: complete the binding once its reason is fixed, or reject it."""
     command = commands.ResolvePendingBinding(binding_id, complete=body.outcome == "complete")
     return BindingPublic.model_validate(await bus.handle(command))
