@@ -9,7 +9,9 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from trust_common.pagination import check_limit, decode_cursor, encode_cursor
-from trust_common.problems import Invalid, RuleViolation, install_problem_handlers
+from trust_common.problems import (
+    PROBLEM_MEDIA_TYPE, Invalid, RuleViolation, document_problems, install_problem_handlers,
+)
 
 
 class SlotsFull(RuleViolation):
@@ -85,3 +87,14 @@ def test_limits_are_bounded():
         check_limit(0)
     with pytest.raises(Invalid):
         check_limit(1000)
+
+
+def test_the_openapi_document_says_errors_are_problem_documents():
+    """What a client is told matches what it gets: 422 and every other error as application/problem+json."""
+    app = _app()
+    document_problems(app)
+    responses = app.openapi()["paths"]["/validate"]["post"]["responses"]
+    assert list(responses["422"]["content"]) == [PROBLEM_MEDIA_TYPE]
+    assert list(responses["default"]["content"]) == [PROBLEM_MEDIA_TYPE]
+    assert list(responses["200"]["content"]) == ["application/json"]
+    assert "HTTPValidationError" not in app.openapi()["components"]["schemas"]

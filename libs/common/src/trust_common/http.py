@@ -15,7 +15,7 @@ from trust_common.clock import Clock
 from trust_common.health import router as health_router
 from trust_common.idempotency import IdempotencyMiddleware
 from trust_common.logs import configure_logging
-from trust_common.problems import install_problem_handlers
+from trust_common.problems import document_problems, install_problem_handlers
 from trust_common.runtime import Runtime
 from trust_common.settings import CommonSettings
 
@@ -41,6 +41,7 @@ def create_api(settings: CommonSettings, *, title: str, description: str, router
     app.include_router(health_router)
     for router in routers:
         app.include_router(router)
+    document_problems(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RequestMetricsMiddleware)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=runtime.tracer_provider, excluded_urls=UNTRACED_PATHS)

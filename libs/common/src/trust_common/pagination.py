@@ -44,13 +44,30 @@ def check_limit(limit: int | None) -> int:
     return limit
 
 
+_BIGINT = 2**63
+
+
+def _fits(value: Any, key: ColumnElement[Any]) -> bool:
+    """Whether a decoded cursor value can be compared with its key column (a forged cursor cannot)."""
+    expected = key.type.python_type
+    if isinstance(value, bool) or not isinstance(value, expected):
+        return False
+    if isinstance(value, datetime):
+        return value.tzinfo is not None
+    if isinstance(value, int):
+        return -_BIGINT <= value < _BIGINT
+    if isinstance(value, str):
+        return "\x00" not in value and len(value) <= (getattr(key.type, "length", None) or len(value))
+    return True
+
+
 async def paginate(session: AsyncSession, stmt: Select[Any], keys: list[ColumnElement[Any]], *,
                    cursor: str | None, limit: int | None, descending: bool = False) -> tuple[list[Any], str | None]:
     """Run `stmt` ordered by `keys` (unique together) from `cursor`; returns rows and the next cursor."""
     limit = check_limit(limit)
     if cursor:
         values = decode_cursor(cursor)
-        if len(values) != len(keys):
+        if len(values) != len(keys) or not all(_fits(v, k) for v, k in zip(values, keys)):
             raise Invalid("the cursor does not belong to this listing", parameter="cursor")
         position = tuple_(*keys)
         stmt = stmt.where(position < tuple_(*values) if descending else position > tuple_(*values))

@@ -77,6 +77,9 @@ def require_identity_unpenalised(same_identity: list[AccountSnapshot], today: da
         raise IdentityPenalised("an account of this identity is penalised; it cannot be used until the penalty ends")
 
 
+VERSION = re.compile(r"[0-9]{1,9}(\.[0-9]{1,9}){0,3}")  # ASCII digits of a size int() reads
+
+
 @dataclass(frozen=True)
 class ClientInfo:
     """What the client declares in `X-Client-Platform` and `X-Client-Version` (EMP-8)."""
@@ -87,7 +90,7 @@ class ClientInfo:
     @classmethod
     def from_headers(cls, platform: str | None, version: str | None) -> "ClientInfo":
         parsed: tuple[int, ...] = ()
-        if version and re.fullmatch(r"\d+(\.\d+){0,3}", version.strip()):
+        if version and VERSION.fullmatch(version.strip()):
             parsed = tuple(int(p) for p in version.strip().split("."))
         return cls((platform or "").strip().lower(), parsed)
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
-from trust_common.validation import MULTI_LINE, SINGLE_LINE, Id
+from trust_common.validation import MULTI_LINE, SINGLE_LINE, Id, Instant
 
 from employee_accounts.domain.account import EmployeeAccount
 from employee_accounts.domain.commands import EmployeeDetails
@@ -189,14 +189,14 @@ class InvitationIn(BaseModel):
     personal_account_id: Id
     modules: list[Id] = Field(min_length=1)
     agreement_accepted: bool
-    valid_until: datetime | None = None
+    valid_until: Instant | None = None
 
 
 class InvitationBatchIn(BaseModel):
     personal_account_ids: list[Id] = Field(min_length=1, max_length=500)
     modules: list[Id] = Field(min_length=1)
     agreement_accepted: bool
-    valid_until: datetime | None = None
+    valid_until: Instant | None = None
 
 
 class InvitationPublic(BaseModel):

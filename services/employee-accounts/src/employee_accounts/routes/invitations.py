@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from trust_common.messagebus import MessageBus
 from trust_common.pagination import Page
 from trust_common.problems import Invalid, Problem
-from trust_common.validation import ID_MAX_LENGTH, Id, is_id
+from trust_common.validation import ID_MAX_LENGTH, Id, Instant, is_id
 
 from employee_accounts.domain import commands as c
 from employee_accounts.domain.errors import AuthorisationPermanent, EmployeeAccountNotFound
@@ -50,16 +50,19 @@ async def invite_batch_csv(enterprise_id: EnterpriseId, client: Client, bus: Bus
                            file: Annotated[UploadFile, File(description="CSV with a personal_account_id column")],
                            modules: Annotated[str, Form(description="comma-separated EMP-4 modules")],
                            agreement_accepted: Annotated[bool, Form()],
-                           valid_until: Annotated[datetime | None, Form()] = None) -> BatchResult:
+                           valid_until: Annotated[Instant | None, Form()] = None) -> BatchResult:
     """EMP-12: batch upload; the result names each data row by its line number."""
     try:
         text = (await file.read()).decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise Invalid("the CSV file must be UTF-8", rule="EMP-12") from error
     reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or "personal_account_id" not in [f.strip() for f in reader.fieldnames]:
-        raise Invalid("the CSV file needs a personal_account_id header", rule="EMP-12")
-    rows = [(reader.line_num, (row.get("personal_account_id") or "").strip()) for row in reader]
+    try:
+        if reader.fieldnames is None or "personal_account_id" not in [f.strip() for f in reader.fieldnames]:
+            raise Invalid("the CSV file needs a personal_account_id header", rule="EMP-12")
+        rows = [(reader.line_num, (row.get("personal_account_id") or "").strip()) for row in reader]
+    except csv.Error as error:  # a field over the csv module's size limit, a malformed line
+        raise Invalid(f"the CSV file cannot be read at line {reader.line_num}: {error}", rule="EMP-12") from error
     if len(rows) > MAX_CSV_ROWS:
         raise Invalid(f"at most {MAX_CSV_ROWS} rows per upload", rule="EMP-12")
     chosen = [m.strip() for m in modules.split(",") if m.strip()]
