@@ -121,8 +121,9 @@ async def test_the_backlog_gauges_show_unsent_rows_and_the_age_of_the_oldest(cer
         assert REGISTRY.get_sample_value("outbox_oldest_unsent_age_seconds") >= 0
     finally:
         await certification.start_worker()
-    async with certification.runtime.sessions() as session:
-        async def drained() -> bool:
-            await OutboxRelay(certification.runtime.sessions, producer=None).observe_backlog()  # type: ignore[arg-type]
-            return REGISTRY.get_sample_value("outbox_backlog") == 0
-        await eventually(drained)
+
+    async def drained() -> bool:
+        await OutboxRelay(certification.runtime.sessions, producer=None).observe_backlog()  # type: ignore[arg-type]
+        return REGISTRY.get_sample_value("outbox_backlog") == 0
+
+    await eventually(drained)

@@ -105,12 +105,12 @@ class UnitOfWork:
         propagate.inject(carrier)
         now = self.clock.now()
         rows: list[dict[str, Any]] = []
-        for event in events:
-            sequence = await self._next_sequence(event.aggregate_type, event.aggregate_id)
-            envelope = EventEnvelope.wrap(event, source=self.source, sequence=sequence,
+        for recorded in events:
+            sequence = await self._next_sequence(recorded.aggregate_type, recorded.aggregate_id)
+            envelope = EventEnvelope.wrap(recorded, source=self.source, sequence=sequence,
                                           occurred_at=now, trace=carrier)
             rows.append({
-                "event_id": envelope.event_id, "topic": self._topic_of(event.topic),
+                "event_id": envelope.event_id, "topic": self._topic_of(recorded.topic),
                 "message_key": envelope.aggregate_id, "event_type": envelope.type,
                 "shard": outbox_shard(envelope.aggregate_id),
                 "envelope": envelope.model_dump(mode="json"), "headers": carrier,

@@ -1,15 +1,12 @@
 """Request dependencies: the bus, a read session, and who acts (X-3)."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from trust_common.auth import CurrentPrincipal, Principal, Role
-from trust_common.clock import Clock
-from trust_common.messagebus import MessageBus
+from trust_common.dependencies import BusDep, ClockDep, SessionDep  # noqa: F401  (used by the routes)
 
 from certification.domain.states import Actor
 from certification.handlers.support import Deps
@@ -18,26 +15,10 @@ APPLICANT_ROLES = (Role.ACCOUNT_HOLDER, Role.ENTERPRISE_ADMIN)
 STAFF_ROLES = (Role.AUDITOR, Role.SUPPORT)
 
 
-def get_bus(request: Request) -> MessageBus:
-    return request.app.state.bus
-
-
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.runtime.sessions() as session:
-        yield session
-
-
-def get_clock(request: Request) -> Clock:
-    return request.app.state.runtime.clock
-
-
 def get_deps(request: Request) -> Deps:
     return request.app.state.certification_deps
 
 
-BusDep = Annotated[MessageBus, Depends(get_bus)]
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
-ClockDep = Annotated[Clock, Depends(get_clock)]
 DepsDep = Annotated[Deps, Depends(get_deps)]
 
 

@@ -6,15 +6,12 @@ Employee sessions (EMP-8) travel in `X-Employee-Session`.
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from trust_common.auth import CurrentPrincipal, Principal, Role
-from trust_common.messagebus import MessageBus
+from trust_common.dependencies import BusDep, NowDep as Now, SessionDep as ReadSession  # noqa: F401
 from trust_common.problems import NotFound, Unauthorized
 from trust_common.validation import Id
 
@@ -25,24 +22,6 @@ from employee_accounts.queries import session_account
 
 SESSION_HEADER = "X-Employee-Session"
 INVITEE_ROLES = (Role.ACCOUNT_HOLDER, Role.CREATOR, Role.EMPLOYEE)
-
-
-def _bus(request: Request) -> MessageBus:
-    return request.app.state.bus
-
-
-async def _session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.runtime.sessions() as session:
-        yield session
-
-
-def _now(request: Request) -> datetime:
-    return request.app.state.runtime.clock.now()
-
-
-BusDep = Annotated[MessageBus, Depends(_bus)]
-Now = Annotated[datetime, Depends(_now)]
-ReadSession = Annotated[AsyncSession, Depends(_session)]
 
 
 class EnterpriseNotFound(NotFound):

@@ -1,27 +1,8 @@
 """Dependencies shared by the routes: the bus, a session for reads, the caller's tenants."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
-
-from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from trust_common.auth import Principal, Role
-from trust_common.messagebus import MessageBus
-
-
-def get_bus(request: Request) -> MessageBus:
-    return request.app.state.bus
-
-
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.runtime.sessions() as session:
-        yield session
-
-
-BusDep = Annotated[MessageBus, Depends(get_bus)]
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+from trust_common.dependencies import BusDep, SessionDep  # noqa: F401  (used by the routes)
 
 
 def owned_tenants(principal: Principal) -> frozenset[tuple[str, str]]:

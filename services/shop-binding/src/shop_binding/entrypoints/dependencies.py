@@ -1,31 +1,15 @@
 """FastAPI dependencies of the routes: the bus, a read session, the clock, tenancy checks (X-3)."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from trust_common.auth import CurrentPrincipal, Principal, Role
-from trust_common.messagebus import MessageBus
+from trust_common.dependencies import BusDep, NowDep, SessionDep  # noqa: F401  (used by the routes)
 from trust_common.validation import Id
 
 from shop_binding.domain.errors import ShopNotFound
-
-
-def get_bus(request: Request) -> MessageBus:
-    return request.app.state.bus
-
-
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.runtime.sessions() as session:
-        yield session
-
-
-def get_now(request: Request) -> datetime:
-    return request.app.state.runtime.clock.now()
 
 
 def network_country(request: Request) -> str | None:
@@ -49,9 +33,6 @@ def owned_shop(shop_id: Id, principal: Annotated[Principal, Depends(merchant)]) 
     return shop_id
 
 
-BusDep = Annotated[MessageBus, Depends(get_bus)]
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
-NowDep = Annotated[datetime, Depends(get_now)]
 NetworkCountry = Annotated[str | None, Depends(network_country)]
 OwnedShop = Annotated[str, Depends(owned_shop)]
 CreatorAccount = Annotated[str, Depends(creator)]
