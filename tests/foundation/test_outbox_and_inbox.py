@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 import uuid
 
-from sqlalchemy import select
-
+import pytest
 from prometheus_client import REGISTRY
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from trust_common.events import EventEnvelope
 from trust_common.kafka import create_producer
@@ -127,3 +128,32 @@ async def test_the_backlog_gauges_show_unsent_rows_and_the_age_of_the_oldest(cer
         return REGISTRY.get_sample_value("outbox_backlog") == 0
 
     await eventually(drained)
+
+
+async def test_a_race_lost_on_a_unique_index_is_a_409_problem_and_a_bug_still_surfaces(certification):
+    from sqlalchemy import text as sql
+
+    from trust_common.messagebus import ConcurrentChange, MessageBus
+    from trust_common.problems import Conflict
+
+    class Claimed(Conflict):
+        slug, title, rule = "probe-claimed", "Already claimed", "X-2"
+
+    async with certification.runtime.engine.begin() as connection:
+        await connection.execute(sql("CREATE TABLE IF NOT EXISTS probe_claims (id text CONSTRAINT probe_claims_once "
+                                     "PRIMARY KEY, note text NOT NULL)"))
+
+    async def claim(command: tuple[str, str | None], uow) -> None:
+        await uow.session.execute(sql("INSERT INTO probe_claims VALUES (:i, :n)"), {"i": command[0], "n": command[1]})
+        await uow.commit()
+
+    named = MessageBus(certification.runtime.uow, {tuple: claim}, constraint_problems={"probe_claims_once": Claimed})
+    plain = MessageBus(certification.runtime.uow, {tuple: claim})
+    key = str(uuid.uuid4())
+    await named.handle((key, "first"))
+    with pytest.raises(Claimed):
+        await named.handle((key, "second"))
+    with pytest.raises(ConcurrentChange):
+        await plain.handle((key, "third"))
+    with pytest.raises(IntegrityError):  # NOT NULL: a bug to see, not a race to hide
+        await plain.handle((str(uuid.uuid4()), None))

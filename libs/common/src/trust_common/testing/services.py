@@ -97,7 +97,7 @@ class ServiceUnderTest:
             await drop_database(self.database)
 
 
-async def eventually(check: Callable[[], Any], *, timeout: float = 20.0, interval: float = 0.05) -> Any:
+async def eventually(check: Callable[[], Any], *, timeout: float = 45.0, interval: float = 0.05) -> Any:
     """Poll a check (sync or async) until it returns something truthy; fail with its last answer."""
     deadline = asyncio.get_running_loop().time() + timeout
     last: Any = None
