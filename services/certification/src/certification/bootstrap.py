@@ -1,13 +1,8 @@
 """The one place that wires the certification service: adapters, calendar, bus, worker handlers."""
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from functools import partial, wraps
-from typing import Any
-
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from functools import partial
 
 from trust_common.consumer import chain
 from trust_common.contracts.platform import AccountChanged, AccountDeleted
@@ -26,7 +21,7 @@ from certification.domain.calendar import WorkingCalendar
 from certification.handlers import applicant, events, review
 from certification.handlers.support import (
     BADGE_GRACE, CORRECTION_DEADLINE, EXPIRY, EXPIRY_REMINDER, REOPEN_WINDOW, REVIEW_SLA, Deps,
-    OVERDUE_GAUGE, conflict_of,
+    OVERDUE_GAUGE, constraint_problems,
 )
 from certification.settings import Settings
 
@@ -50,19 +45,6 @@ def dependencies(runtime: Runtime) -> Deps:
     return runtime.extras[DEPS_KEY]
 
 
-def _bound(handler: Callable[..., Awaitable[Any]], deps: Deps) -> Callable[..., Awaitable[Any]]:
-    """Give a handler its dependencies; a lost optimistic-lock race becomes a 409."""
-
-    @wraps(handler)
-    async def run(*args: Any) -> Any:
-        try:
-            return await handler(*args, deps=deps)
-        except (StaleDataError, IntegrityError) as error:
-            raise conflict_of(error) from error
-
-    return run
-
-
 COMMAND_HANDLERS = {
     commands.StartApplication: applicant.start_application,
     commands.UpdateFields: applicant.update_fields,
@@ -80,7 +62,8 @@ COMMAND_HANDLERS = {
 
 def build_bus(runtime: Runtime) -> MessageBus:
     deps = dependencies(runtime)
-    return MessageBus(runtime.uow, {command: _bound(h, deps) for command, h in COMMAND_HANDLERS.items()})
+    return MessageBus(runtime.uow, {command: partial(h, deps=deps) for command, h in COMMAND_HANDLERS.items()},
+                      constraint_problems=constraint_problems())
 
 
 def build_worker_spec(runtime: Runtime) -> WorkerSpec:

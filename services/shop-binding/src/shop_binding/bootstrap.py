@@ -10,6 +10,7 @@ from shop_binding import handlers
 from shop_binding.business_centre import HmacBusinessCentreVerifier
 from shop_binding.domain import commands
 from shop_binding.orm import start_mappers
+from shop_binding.repository import constraint_problems
 from shop_binding.settings import Settings
 
 
@@ -30,4 +31,4 @@ def build_bus(runtime: Runtime) -> MessageBus:
         commands.ResolvePendingBinding: handlers.resolve_pending_binding,
         commands.LinkBusinessCentre: partial(handlers.link_business_centre, markets=markets, verifier=verifier),
         commands.UnlinkBusinessCentre: handlers.unlink_business_centre,
-    })
+    }, constraint_problems=constraint_problems())

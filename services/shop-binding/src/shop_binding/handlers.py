@@ -4,8 +4,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 
-from sqlalchemy.exc import IntegrityError
-
 from trust_common.timers import Timer
 from trust_common.uow import UnitOfWork
 
@@ -16,7 +14,7 @@ from shop_binding.domain.model import Binding, Invitation, UnlinkRequest
 from shop_binding.domain.shop import Shop
 from shop_binding.metrics import count_outcome
 from shop_binding.repository import (
-    LinkRepository, ShopRepository, account_facts, shop_facts, translate_integrity_error,
+    LinkRepository, ShopRepository, account_facts, shop_facts,
 )
 
 INVITATION_EXPIRY = "shop_binding.invitation_expiry"  # SHOP-6 durable timer kind
@@ -24,13 +22,6 @@ INVITATION_EXPIRY = "shop_binding.invitation_expiry"  # SHOP-6 durable timer kin
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-async def commit(uow: UnitOfWork) -> None:
-    try:
-        await uow.commit()
-    except IntegrityError as error:
-        raise translate_integrity_error(error) from error
 
 
 async def invite_creator(command: commands.InviteCreator, uow: UnitOfWork) -> Invitation:
@@ -44,7 +35,7 @@ async def invite_creator(command: commands.InviteCreator, uow: UnitOfWork) -> In
     # SHOP-6: the 48-hour window is a durable timer; it lapses the invitation once.
     await uow.timers.schedule(INVITATION_EXPIRY, invitation.invitation_id, due_at=invitation.expires_at,
                               payload={"shop_id": shop.shop_id, "invitation_id": invitation.invitation_id})
-    await commit(uow)
+    await uow.commit()
     return invitation
 
 
@@ -52,7 +43,7 @@ async def withdraw_invitation(command: commands.WithdrawInvitation, uow: UnitOfW
     shop = await ShopRepository(uow.session).lock(command.shop_id)
     invitation = shop.withdraw(command.invitation_id, uow.clock.now())
     await uow.timers.cancel(INVITATION_EXPIRY, invitation.invitation_id)
-    await commit(uow)
+    await uow.commit()
     return invitation
 
 
@@ -65,7 +56,7 @@ async def confirm_invitation(command: commands.ConfirmInvitation, uow: UnitOfWor
                            bound_shop_id=await repository.live_shop_of_creator(account.account_id),
                            network_country=command.network_country, now=uow.clock.now())
     await uow.timers.cancel(INVITATION_EXPIRY, command.invitation_id)
-    await commit(uow)  # SHOP-2: the unique index refuses a second live binding that raced this one
+    await uow.commit()  # SHOP-2: the unique index refuses a second live binding that raced this one
     count_outcome("confirmed")
     return binding
 
@@ -74,7 +65,7 @@ async def decline_invitation(command: commands.DeclineInvitation, uow: UnitOfWor
     shop = await _shop_of_invitation(ShopRepository(uow.session), command.invitation_id)
     invitation = shop.decline(command.invitation_id, command.creator_account_id, uow.clock.now())
     await uow.timers.cancel(INVITATION_EXPIRY, command.invitation_id)
-    await commit(uow)
+    await uow.commit()
     count_outcome("declined")
     return invitation
 
@@ -89,7 +80,7 @@ async def lapse_invitation(timer: Timer, uow: UnitOfWork) -> None:
 async def unbind_creator(command: commands.UnbindCreator, uow: UnitOfWork) -> Binding:
     shop = await ShopRepository(uow.session).lock(command.shop_id)
     binding = shop.unbind(command.binding_id, uow.clock.now())
-    await commit(uow)
+    await uow.commit()
     return binding
 
 
@@ -101,14 +92,14 @@ async def request_unlink(command: commands.RequestUnlink, uow: UnitOfWork) -> Un
     shop = await repository.lock(shop_id)
     request = shop.request_unlink(command.binding_id, command.creator_account_id, request_id=new_id(),
                                   now=uow.clock.now())
-    await commit(uow)
+    await uow.commit()
     return request
 
 
 async def answer_unlink_request(command: commands.AnswerUnlinkRequest, uow: UnitOfWork) -> UnlinkRequest:
     shop = await ShopRepository(uow.session).lock(command.shop_id)
     request = shop.answer_unlink(command.request_id, command.decision, uow.clock.now())
-    await commit(uow)
+    await uow.commit()
     return request
 
 
@@ -123,7 +114,7 @@ async def resolve_pending_binding(command: commands.ResolvePendingBinding, uow: 
         binding = shop.complete_pending(command.binding_id, now)
     else:
         binding = shop.reject_pending(command.binding_id, now)
-    await commit(uow)
+    await uow.commit()
     return binding
 
 
@@ -137,7 +128,7 @@ async def link_business_centre(command: commands.LinkBusinessCentre, uow: UnitOf
     account = await account_facts(uow.session, command.platform_account_id)
     of_account = await repository.live_of_account(command.platform_account_id)
     if of_account is not None and of_account.business_centre_account_id == command.business_centre_account_id:
-        await commit(uow)  # the same pair again: already done (commit keeps it readable after)
+        await uow.commit()  # the same pair again: already done (commit keeps it readable after)
         return of_account
     link = BusinessCentreLink.link(
         link_id=new_id(), platform_account_id=command.platform_account_id,
@@ -146,7 +137,7 @@ async def link_business_centre(command: commands.LinkBusinessCentre, uow: UnitOf
         link_of_business_centre=await repository.live_of_business_centre(command.business_centre_account_id),
         now=uow.clock.now())
     repository.add(link)
-    await commit(uow)  # LINK-1: unique indexes refuse a concurrent second link
+    await uow.commit()  # LINK-1: unique indexes refuse a concurrent second link
     return link
 
 
@@ -155,7 +146,7 @@ async def unlink_business_centre(command: commands.UnlinkBusinessCentre, uow: Un
     if link is None:
         raise LinkNotFound("this account has no business-centre link")
     link.remove(uow.clock.now())
-    await commit(uow)
+    await uow.commit()
     return link
 
 

@@ -1,9 +1,10 @@
 """Loads and saves aggregates through the unit of work's session; never commits."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trust_common.contracts.platform import AccountSnapshot, ShopSnapshot
@@ -91,11 +92,11 @@ _RULE_ERRORS: dict[str, type[Problem]] = {
 }
 
 
-def translate_integrity_error(error: IntegrityError) -> Exception:
+def constraint_problems() -> dict[str, Callable[[], Problem]]:
     """A unique index that caught a race becomes the domain error of the rule it guards."""
-    constraint = getattr(getattr(error.orig, "__cause__", None), "constraint_name", None)
-    for name, rule in CONSTRAINT_RULES.items():
-        if constraint == name or (constraint is None and name in str(error)):
-            return _RULE_ERRORS[rule]("refused: a concurrent request got there first"
-                                      if rule != "LINK-1" else "already linked to another account")
-    return error
+    def problem(rule: str) -> Callable[[], Problem]:
+        detail = "already linked to another account" if rule == "LINK-1" else \
+            "refused: a concurrent request got there first"
+        return lambda: _RULE_ERRORS[rule](detail)
+
+    return {name: problem(rule) for name, rule in CONSTRAINT_RULES.items()}

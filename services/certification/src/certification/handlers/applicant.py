@@ -10,7 +10,7 @@ from trust_common.uow import UnitOfWork
 from certification.adapters.payments import PaymentFailed
 from certification.domain import commands, errors
 from certification.domain.model import Application, Document
-from certification.handlers.support import Deps, commit, schedule_deadlines
+from certification.handlers.support import Deps, schedule_deadlines
 from certification.repository import ApplicationRepository
 
 
@@ -24,14 +24,14 @@ async def start_application(cmd: commands.StartApplication, uow: UnitOfWork, dep
     app = Application.start(cmd.account_id, cmd.certification_type, cmd.channel, cmd.fields, cmd.actor,
                             uow.clock.now(), profile=profile)
     repo.add(app)
-    await commit(uow)
+    await uow.commit()
     return app
 
 
 async def update_fields(cmd: commands.UpdateFields, uow: UnitOfWork, deps: Deps) -> Application:
     app = await ApplicationRepository(uow.session).get_owned(cmd.application_id, cmd.account_id)
     app.update_fields(cmd.fields, cmd.actor, uow.clock.now())
-    await commit(uow)
+    await uow.commit()
     return app
 
 
@@ -52,7 +52,7 @@ async def upload_document(cmd: commands.UploadDocument, uow: UnitOfWork, deps: D
         document = Document(str(uuid.uuid4()), app.id, cmd.kind, stored.key, stored.media_type, stored.size,
                             stored.sha256, now)
         app.attach_document(document, cmd.actor, now)
-        await commit(uow)
+        await uow.commit()
     except BaseException:
         await deps.storage.delete(stored.key)
         raise
@@ -74,7 +74,7 @@ async def submit_application(cmd: commands.SubmitApplication, uow: UnitOfWork, d
             raise errors.PaymentDeclined("the audit fee of 300 CNY could not be charged") from error
         await repo.settle_fee(app.id, receipt.reference)
     await schedule_deadlines(uow, app)
-    await commit(uow)
+    await uow.commit()
     return app
 
 
@@ -82,7 +82,7 @@ async def reopen_application(cmd: commands.ReopenApplication, uow: UnitOfWork, d
     app = await ApplicationRepository(uow.session).get_owned(cmd.application_id, cmd.account_id)
     app.reopen(deps.calendar, cmd.actor, uow.clock.now())
     await schedule_deadlines(uow, app)
-    await commit(uow)
+    await uow.commit()
     return app
 
 
@@ -96,7 +96,7 @@ async def renew_certification(cmd: commands.RenewCertification, uow: UnitOfWork,
         raise errors.RenewalNotPossible("a renewal of this certification is already open")
     renewal = current.start_renewal(cmd.channel, cmd.actor, now)
     repo.add(renewal)
-    await commit(uow)
+    await uow.commit()
     return renewal
 
 
@@ -113,7 +113,7 @@ async def sync_from_sister_app(cmd: commands.SyncFromSisterApp, uow: UnitOfWork,
                                            cmd.actor, uow.clock.now())
     repo.add(app)
     await schedule_deadlines(uow, app)
-    await commit(uow)
+    await uow.commit()
     return app
 
 
@@ -129,5 +129,5 @@ async def cancel_certification(cmd: commands.CancelCertification, uow: UnitOfWor
     renewals = await repo.open_renewals_of(app.id)
     app = await repo.get(app.id, lock=True)
     app.cancel(cmd.by, cmd.actor, uow.clock.now(), renewals)
-    await commit(uow)
+    await uow.commit()
     return app

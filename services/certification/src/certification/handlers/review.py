@@ -5,7 +5,7 @@ from trust_common.uow import UnitOfWork
 
 from certification.domain import commands, errors
 from certification.domain.model import Application
-from certification.handlers.support import Deps, commit, schedule_deadlines
+from certification.handlers.support import Deps, schedule_deadlines
 from certification.repository import ApplicationRepository
 
 
@@ -20,7 +20,7 @@ async def claim_review(cmd: commands.ClaimReview, uow: UnitOfWork, deps: Deps) -
     else:
         app = await repo.get(cmd.application_id, lock=True)
     app.claim(cmd.auditor, now, deps.review_lease)
-    await commit(uow)
+    await uow.commit()
     return app
 
 
@@ -34,7 +34,7 @@ async def approve_application(cmd: commands.ApproveApplication, uow: UnitOfWork,
     else:
         app.approve(cmd.auditor, now)
     await schedule_deadlines(uow, app)
-    await commit(uow)
+    await uow.commit()
     return app
 
 
@@ -43,5 +43,5 @@ async def reject_application(cmd: commands.RejectApplication, uow: UnitOfWork, d
     now = uow.clock.now()
     app.reject(cmd.auditor, cmd.reasons, now)
     await schedule_deadlines(uow, app)
-    await commit(uow)
+    await uow.commit()
     return app

@@ -1,11 +1,9 @@
-"""What every handler shares: its dependencies, the deadlines an application implies, the commit."""
+"""What every handler shares: its dependencies, the deadlines an application implies, the conflicts."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from trust_common.uow import UnitOfWork
 
@@ -71,16 +69,7 @@ async def schedule_deadlines(uow: UnitOfWork, app: Application) -> None:
                                           {**payload, "valid_until": until, "days_left": days})
 
 
-async def commit(uow: UnitOfWork) -> None:
-    """Commit; a concurrent change of the same application becomes a 409, never a 500."""
-    try:
-        await uow.commit()
-    except (StaleDataError, IntegrityError) as error:
-        raise conflict_of(error) from error
-
-
-def conflict_of(error: StaleDataError | IntegrityError) -> errors.Conflict:
-    """The 409 a lost race becomes (also when a flush before the commit hits the constraint)."""
-    if isinstance(error, IntegrityError) and OPEN_APPLICATION_INDEX in str(error.orig):
-        return errors.OpenApplicationExists("an open application of this type exists already")  # CERT-1
-    return errors.ConcurrentChange("the application was changed by another request; reload it")
+def constraint_problems() -> dict[str, Callable[[], errors.Conflict]]:
+    """The 409s a race lost on a unique index becomes (the bus maps them; version checks are 409 too)."""
+    return {OPEN_APPLICATION_INDEX: lambda: errors.OpenApplicationExists(  # CERT-1
+        "an open application of this type exists already")}
