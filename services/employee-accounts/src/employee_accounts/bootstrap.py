@@ -61,4 +61,5 @@ def dependencies(runtime: Runtime) -> Dependencies:
 def build_bus(runtime: Runtime) -> MessageBus:
     start_mappers()
     deps = dependencies(runtime)
-    return MessageBus(runtime.uow, {command: partial(handler, deps=deps) for command, handler in HANDLERS.items()})
+    return MessageBus(runtime.uow, {command: partial(handler, deps=deps) for command, handler in HANDLERS.items()},
+                      constraint_problems=accounts.constraint_problems())

@@ -20,10 +20,6 @@ class OpenApplicationExists(Conflict):
     slug, title, rule = "open-application-exists", "An open application of this type exists already", "CERT-1"
 
 
-class ConcurrentChange(Conflict):
-    slug, title = "concurrent-change", "The application changed meanwhile; reload and retry"
-
-
 class DocumentNotAllowed(RuleViolation):
     slug, title, rule = "document-not-allowed", "This document is not asked for by this certification", "CERT-3"
 

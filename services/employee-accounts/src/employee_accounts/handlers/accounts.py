@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
-from sqlalchemy.exc import IntegrityError
-
+from trust_common.problems import Problem
 from trust_common.projections import load_account
 from trust_common.uow import UnitOfWork
 
 from employee_accounts.dependencies import Dependencies
 from employee_accounts.domain import commands as c
 from employee_accounts.domain.account import EmployeeAccount, departure_blocked
-from employee_accounts.domain.errors import EmailTaken, EmployeeAccountNotFound, IdentityAlreadyEmployed
+from employee_accounts.domain.errors import (
+    AlreadyAuthorised, EmailTaken, EmployeeAccountNotFound, IdentityAlreadyEmployed,
+)
 from employee_accounts.domain.organisation import Enterprise
 from employee_accounts.repository import Repository
 
@@ -58,7 +60,7 @@ async def apply_employee_account(cmd: c.ApplyEmployeeAccount, uow: UnitOfWork, d
         id=f"emp-{uuid.uuid4().hex}", enterprise_id=cmd.enterprise_id, login_email=email, password_hash=password_hash,
         info=info, position_id=cmd.position_id, department_id=cmd.department_id, now=uow.clock.now())
     uow.session.add(account)
-    await commit_unique(uow)
+    await uow.commit()
     return account
 
 
@@ -78,7 +80,7 @@ async def resubmit_information(cmd: c.ResubmitInformation, uow: UnitOfWork, deps
     info = deps.seal_details(cmd.details)
     await deps.require_unpenalised(uow, info.identity_ref)
     account.resubmit(info, uow.clock.now())
-    await commit_unique(uow)
+    await uow.commit()
     return account
 
 
@@ -107,7 +109,7 @@ async def hand_over_account(cmd: c.HandOverAccount, uow: UnitOfWork, deps: Depen
     password_hash = await deps.passwords.hash(cmd.password)
     account.hand_over(login_email=email, password_hash=password_hash, info=info, position_id=cmd.position_id,
                       department_id=cmd.department_id, now=uow.clock.now())
-    await commit_unique(uow)
+    await uow.commit()
     return account
 
 
@@ -117,14 +119,15 @@ async def deregister_employee_account(cmd: c.DeregisterEmployeeAccount, uow: Uni
     account.deregister()
 
 
-async def commit_unique(uow: UnitOfWork) -> None:
-    """Commit; a unique index that lost a race becomes the matching conflict, never a 500."""
-    try:
-        await uow.commit()
-    except IntegrityError as error:
-        constraint = str(getattr(error.orig, "constraint_name", "") or error.orig)
-        if "login_email" in constraint:
-            raise EmailTaken("this login email is already used") from None
-        if "identity_per_enterprise" in constraint:
-            raise IdentityAlreadyEmployed("this person already holds an enterprise employee account") from None
-        raise
+def constraint_problems() -> dict[str, Callable[[], Problem]]:
+    """The conflicts a race lost on a unique index becomes (mapped by the bus, never a 500)."""
+    return {
+        "login_email": lambda: EmailTaken("this login email is already used"),
+        "identity_per_enterprise": lambda: IdentityAlreadyEmployed(
+            "this person already holds an enterprise employee account"),
+        # EMP-13: the unique indexes settle races between enterprises.
+        "one_enterprise": lambda: AlreadyAuthorised(
+            "the personal account is already authorised or invited by an enterprise"),
+        "one_pending": lambda: AlreadyAuthorised(
+            "the personal account is already authorised or invited by an enterprise"),
+    }

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.exc import IntegrityError
-
 from trust_common.metrics import INVITATION_OUTCOMES
 from trust_common.projections import load_account
 from trust_common.timers import Timer
@@ -38,7 +36,7 @@ async def invite_personal_account(cmd: c.InvitePersonalAccount, uow: UnitOfWork,
     uow.session.add(invitation)
     await uow.timers.schedule(LAPSE_TIMER, invitation.id, due_at=invitation.expires_at,
                               payload={"invitation_id": invitation.id})
-    await _commit_one_enterprise(uow)
+    await uow.commit()
     return invitation
 
 
@@ -62,7 +60,7 @@ async def accept_invitation(cmd: c.AcceptInvitation, uow: UnitOfWork, deps: Depe
     invitation.accept(account.id, now)
     uow.session.add(account)
     await uow.timers.cancel(LAPSE_TIMER, invitation.id)
-    await _commit_one_enterprise(uow)
+    await uow.commit()
     INVITATION_OUTCOMES.labels(kind=OUTCOME_KIND, outcome="confirmed").inc()
     return account
 
@@ -90,13 +88,3 @@ async def lapse_invitation(timer: Timer, uow: UnitOfWork) -> None:
     invitation = await Repository(uow.session).invitation(timer.payload["invitation_id"])
     if invitation.lapse(uow.clock.now()):
         INVITATION_OUTCOMES.labels(kind=OUTCOME_KIND, outcome="lapsed").inc()
-
-
-async def _commit_one_enterprise(uow: UnitOfWork) -> None:
-    """EMP-13: the unique indexes settle races between enterprises."""
-    try:
-        await uow.commit()
-    except IntegrityError as error:
-        if "one_enterprise" in str(error.orig) or "one_pending" in str(error.orig):
-            raise AlreadyAuthorised("the personal account is already authorised or invited by an enterprise") from None
-        raise
