@@ -17,9 +17,8 @@ PACKAGES = ("certification", "employee_accounts", "shop_binding", "notifier")
 
 def openapi_document(package: str) -> dict[str, Any]:
     """The OpenAPI document the service's API serves at /openapi.json."""
-    api = importlib.import_module(f"{package}.entrypoints.api")
-    settings = importlib.import_module(f"{package}.settings").Settings(environment="test")
-    return api.create_app(settings).openapi()
+    service = importlib.import_module(f"{package}.bootstrap").SERVICE
+    return service.create_app(service.settings(environment="test")).openapi()
 
 
 def event_contracts() -> dict[str, Any]:

@@ -46,7 +46,11 @@ class UnitOfWork:
         self._held: list[Any] = []
         event.listen(self.session.sync_session, "loaded_as_persistent", self._hold)
         event.listen(self.session.sync_session, "transient_to_pending", self._hold)
+        self.open_repositories()
         return self
+
+    def open_repositories(self) -> None:
+        """A service's unit of work makes its repositories here (`self.shops = ...`) on the new session."""
 
     def _hold(self, _session: Any, obj: Any) -> None:
         if hasattr(obj, "pull_events"):

@@ -15,12 +15,10 @@ from fastapi import FastAPI
 from trust_common.consumer import ConsumerRunner, EventHandler
 from trust_common.db import asyncpg_dsn
 from trust_common.events import EventData
-from trust_common.health import router as health_router
+from trust_common.health import WORKER_CHECKS, operations_router
 from trust_common.kafka import create_consumer, create_producer
-from trust_common.logs import configure_logging
 from trust_common.outbox import OutboxRelay
 from trust_common.runtime import Runtime
-from trust_common.settings import CommonSettings
 from trust_common.timers import TimerHandler, TimerPoller
 
 log = logging.getLogger(__name__)
@@ -37,7 +35,7 @@ class WorkerSpec:
 class Worker:
     """Owns the Kafka clients and the loops of one worker process."""
 
-    def __init__(self, runtime: Runtime, spec: WorkerSpec, *,
+    def __init__(self, runtime: Runtime[Any], spec: WorkerSpec, *,
                  relay_after_publish: Callable[[list[Any]], Awaitable[None]] | None = None) -> None:
         settings = runtime.settings
         self.runtime = runtime
@@ -77,14 +75,14 @@ class Worker:
             stop.set()
 
 
-def health_app(runtime: Runtime) -> FastAPI:
+def health_app(runtime: Runtime[Any]) -> FastAPI:
     app = FastAPI(title=f"{runtime.settings.service_name} worker", docs_url=None, redoc_url=None)
     app.state.runtime = runtime
-    app.include_router(health_router)
+    app.include_router(operations_router(WORKER_CHECKS))  # readiness: database and Kafka
     return app
 
 
-async def serve(runtime: Runtime, spec: WorkerSpec) -> None:
+async def serve(runtime: Runtime[Any], spec: WorkerSpec) -> None:
     """Run the worker and its health server until SIGTERM or SIGINT."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -105,10 +103,3 @@ async def serve(runtime: Runtime, spec: WorkerSpec) -> None:
     finally:
         await runtime.close()
         log.info("worker stopped")
-
-
-def main(settings: CommonSettings, spec_factory: Callable[[Runtime], WorkerSpec]) -> None:
-    """Entry point of `<service>-worker`."""
-    configure_logging(settings.service_name, settings.log_level, settings.log_json)
-    runtime = Runtime.build(settings)
-    asyncio.run(serve(runtime, spec_factory(runtime)))
