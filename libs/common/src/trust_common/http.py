@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from trust_common import metrics
 from trust_common.clock import Clock
+from trust_common.health import OPERATIONS_PATHS
 from trust_common.health import router as health_router
 from trust_common.idempotency import IdempotencyMiddleware
 from trust_common.logs import configure_logging
@@ -49,13 +50,14 @@ def create_api(settings: CommonSettings, *, title: str, description: str, router
 
 
 class RequestMetricsMiddleware:
-    """Request rate, errors and latency per route template (bounded labels)."""
+    """Request rate, errors and latency per route template (bounded labels). Probes and scrapes
+    are not traffic: a failing readiness probe must not burn the API's error budget."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] in OPERATIONS_PATHS:
             return await self.app(scope, receive, send)
         started = time.perf_counter()
         status = {"code": 500}
