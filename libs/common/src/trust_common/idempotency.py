@@ -25,7 +25,7 @@ HEADER = "idempotency-key"
 REPLAYED_HEADER = "idempotent-replayed"
 METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_KEY_LENGTH = 255
-KEY_SHAPE = re.compile(r"[\x21-\x7e]{1,%d}" % MAX_KEY_LENGTH)  # visible ASCII, as a UUID or ULID is
+KEY_SHAPE = re.compile(rf"[\x21-\x7e]{{1,{MAX_KEY_LENGTH}}}")  # visible ASCII, as a UUID or ULID is
 # Response headers worth replaying; hop-by-hop and per-response headers are not.
 REPLAYED_HEADERS = frozenset({"content-type", "location"})
 

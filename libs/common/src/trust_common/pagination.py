@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from trust_common.problems import Invalid
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
@@ -26,10 +27,10 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
     @classmethod
-    def of(cls, model: type[T], rows: Iterable[Any], next_cursor: str | None) -> Page[T]:
+    def of(cls, model: type[M], rows: Iterable[Any], next_cursor: str | None) -> Page[M]:
         """A page of `model`s validated from the rows a listing returned."""
-        validate = getattr(model, "model_validate")
-        return cls(items=[validate(row) for row in rows], next_cursor=next_cursor)
+        return Page[model](items=[model.model_validate(row) for row in rows],  # type: ignore[valid-type]
+                           next_cursor=next_cursor)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ async def paginate(session: AsyncSession, stmt: Select[Any], keys: list[ColumnEl
     limit, cursor = check_limit(page.limit), page.cursor
     if cursor:
         values = decode_cursor(cursor)
-        if len(values) != len(keys) or not all(_fits(v, k) for v, k in zip(values, keys)):
+        if len(values) != len(keys) or not all(_fits(v, k) for v, k in zip(values, keys, strict=True)):
             raise Invalid("the cursor does not belong to this listing", parameter="cursor")
         position = tuple_(*keys)
         stmt = stmt.where(position < tuple_(*values) if descending else position > tuple_(*values))
@@ -103,4 +104,4 @@ async def paginate(session: AsyncSession, stmt: Select[Any], keys: list[ColumnEl
         return rows, None
     rows = rows[:limit]
     last = rows[-1]
-    return rows, encode_cursor(tuple(getattr(last, k.key) for k in keys))
+    return rows, encode_cursor(tuple(getattr(last, str(k.key)) for k in keys))

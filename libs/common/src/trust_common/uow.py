@@ -37,7 +37,7 @@ class UnitOfWork:
         self._topic_of = topic_of
         self._emitted: list[EventData] = []
 
-    async def __aenter__(self) -> "UnitOfWork":
+    async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessions()
         self.timers = TimerSchedule(self.session, self.clock)
         self._emitted = []
@@ -124,9 +124,9 @@ class UnitOfWork:
     async def _next_sequence(self, aggregate_type: str, aggregate_id: str) -> int:
         # The upsert's row lock also serialises writers of one aggregate, so outbox ids of an
         # aggregate follow its sequence even when transactions race.
-        stmt = pg_insert(aggregate_sequences).values(
+        insert_first = pg_insert(aggregate_sequences).values(
             aggregate_type=aggregate_type, aggregate_id=aggregate_id, last_sequence=1)
-        stmt = stmt.on_conflict_do_update(
+        stmt = insert_first.on_conflict_do_update(
             index_elements=[aggregate_sequences.c.aggregate_type, aggregate_sequences.c.aggregate_id],
             set_={"last_sequence": aggregate_sequences.c.last_sequence + 1},
         ).returning(aggregate_sequences.c.last_sequence)

@@ -3,9 +3,10 @@ small HTTP server for /healthz, /readyz and /metrics. Stops gracefully on SIGTER
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +83,14 @@ def health_app(runtime: Runtime[Any]) -> FastAPI:
     return app
 
 
+class _HealthServer(uvicorn.Server):
+    """The worker owns SIGTERM (it stops every loop, then this server): uvicorn must not take it."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 async def serve(runtime: Runtime[Any], spec: WorkerSpec) -> None:
     """Run the worker and its health server until SIGTERM or SIGINT."""
     stop = asyncio.Event()
@@ -89,9 +98,8 @@ async def serve(runtime: Runtime[Any], spec: WorkerSpec) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     settings = runtime.settings
-    server = uvicorn.Server(uvicorn.Config(health_app(runtime), host=settings.http_host, port=settings.http_port,
-                                           log_config=None, access_log=False))
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    server = _HealthServer(uvicorn.Config(health_app(runtime), host=settings.http_host, port=settings.http_port,
+                                         log_config=None, access_log=False))
     worker = Worker(runtime, spec)
     try:
         async with asyncio.TaskGroup() as group:

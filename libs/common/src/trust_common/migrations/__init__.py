@@ -12,6 +12,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import Connection, MetaData
 
 HERE = Path(__file__).parent
 COMMON_VERSIONS = HERE / "versions"
@@ -43,14 +44,16 @@ def service_settings_url(reference: str) -> str:
     return str(service.settings().database_url.get_secret_value())
 
 
-def run_env(target_metadata: object = None) -> None:
-    """The body of every service's migrations/env.py (async engine, online mode only)."""
+def run_env(target_metadata: MetaData | None = None) -> None:
+    """The body of env.py (async engine, online mode only)."""
     from alembic import context
     from sqlalchemy.ext.asyncio import create_async_engine
 
     url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("no database URL: set sqlalchemy.url or the service's TRUST_DATABASE_URL")
 
-    def migrate(connection: object) -> None:
+    def migrate(connection: Connection) -> None:
         context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
         with context.begin_transaction():
             context.run_migrations()
