@@ -24,3 +24,5 @@ TIMERS_FAILED = Counter("timers_failed_total", "Timers given up after failing ev
 
 # Both 48-hour windows (employee authorisations, shop bindings) count into one series.
 INVITATION_OUTCOMES = Counter("invitation_outcomes_total", "Invitations by how they ended", ["kind", "outcome"])
+
+RETENTION_DELETED = Counter("retention_deleted_total", "Infrastructure rows removed past their retention", ["table"])

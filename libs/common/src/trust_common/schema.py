@@ -52,6 +52,7 @@ inbox = Table(
     Column("event_id", UUID(as_uuid=True), primary_key=True),
     Column("event_type", String(200), nullable=False),
     Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_inbox_processed_at", "processed_at"),
 )
 
 timers = Table(
@@ -69,6 +70,7 @@ timers = Table(
     Column("fired_at", DateTime(timezone=True)),
     UniqueConstraint("kind", "key", name="timers_dedupe"),
     Index("timers_due", "due_at", postgresql_where=text("status = 'pending'")),
+    Index("timers_finished", "id", postgresql_where=text("status <> 'pending'")),
 )
 
 idempotency_keys = Table(

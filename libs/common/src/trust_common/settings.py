@@ -54,6 +54,12 @@ class CommonSettings(BaseSettings):
     timer_max_attempts: int = 10
     # Stripe keeps keys for 24 hours: a retry within that replays, the worker removes older ones.
     idempotency_retention_hours: int = 24
+    # Retention of infrastructure rows (trust_common.retention): removed in batches by the worker.
+    retention_interval_seconds: float = 60.0
+    retention_batch_size: int = 1000
+    outbox_retention_hours: int = 24
+    inbox_retention_days: int = 8  # longer than the topics keep messages (7 days): no redelivery after
+    timer_retention_days: int = 30
     # Bodies sent with an Idempotency-Key are buffered (hashed, replayed to the app): bounded.
     idempotency_max_body_bytes: int = 11 * 1024 * 1024
 

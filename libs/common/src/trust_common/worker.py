@@ -19,6 +19,7 @@ from trust_common.events import EventData
 from trust_common.health import WORKER_CHECKS, operations_router
 from trust_common.kafka import create_consumer, create_producer
 from trust_common.outbox import OutboxRelay
+from trust_common.retention import Retention
 from trust_common.runtime import Runtime
 from trust_common.timers import TimerHandler, TimerPoller
 
@@ -47,6 +48,7 @@ class Worker:
         self.timers = TimerPoller(runtime.uow, spec.timers, runtime.clock, batch_size=settings.timer_batch_size,
                                   poll_seconds=settings.timer_poll_seconds, concurrency=settings.timer_concurrency,
                                   max_attempts=settings.timer_max_attempts, tracer_provider=runtime.tracer_provider)
+        self.retention = Retention(runtime.sessions, settings, runtime.clock)
         topics = sorted({settings.topic(contract.topic) for contract in spec.handlers})
         self.consumer = ConsumerRunner(
             name=settings.service_name,
@@ -63,6 +65,7 @@ class Worker:
             async with asyncio.TaskGroup() as group:
                 group.create_task(self._guard(self.relay.run(stop), stop))
                 group.create_task(self._guard(self.timers.run(stop), stop))
+                group.create_task(self._guard(self.retention.run(stop), stop))
                 if self.consumer is not None:
                     group.create_task(self._guard(self.consumer.run(stop), stop))
         finally:
