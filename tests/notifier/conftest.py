@@ -9,6 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from notifier.adapters.email import SmtpTransport
+from notifier.adapters.smtp_sink import MailSink
+from notifier.handlers.deliveries import ATTEMPT_TIMER
+from notifier.handlers.windows import REMINDER_TIMER
+from notifier.orm import deliveries
 from trust_common.auth import Role
 from trust_common.clock import ManualClock
 from trust_common.contracts.platform import AccountSnapshot
@@ -18,11 +23,6 @@ from trust_common.projections import load_account
 from trust_common.schema import timers
 from trust_common.testing.services import ServiceUnderTest, eventually
 
-from notifier.bootstrap import EMAIL_TRANSPORT
-from notifier.channels import SmtpTransport
-from notifier.notices import ATTEMPT_TIMER, REMINDER_TIMER
-from notifier.orm import deliveries
-from notifier.smtp_sink import MailSink
 from tests.notifier.receiver import WebhookReceiver
 
 
@@ -102,8 +102,7 @@ async def stack(notifier: ServiceUnderTest, clock: ManualClock, kafka_topics, tm
     sink = MailSink(tmp_path_factory.mktemp("mail"), port=free_port()).start()
     receiver = await WebhookReceiver(now=clock.now).start()
     # The worker sends through a real SMTP client to this session's sink.
-    notifier.runtime.extras[EMAIL_TRANSPORT] = SmtpTransport(notifier.settings.model_copy(
-        update={"smtp_port": sink.port}))
+    notifier.replace_adapters(email=SmtpTransport(notifier.settings.model_copy(update={"smtp_port": sink.port})))
     await notifier.stop_worker()
     await notifier.start_worker()
     async with PlatformPublisher(kafka_topics) as platform:

@@ -7,13 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from notifier.orm import webhook_endpoints
 from trust_common.auth import Role
 from trust_common.contracts import certification as cert
 from trust_common.contracts import employee_accounts as emp
 from trust_common.schema import outbox
 from trust_common.testing.services import eventually
-
-from notifier.orm import webhook_endpoints
 
 from tests.notifier.test_windows import register_endpoint
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from notifier.domain.notification import Tenant
+from notifier.domain.window import ConfirmationWindow, WindowSource
+from notifier.handlers.windows import REMINDER_TIMER
+from notifier.settings import Settings
 from trust_common.auth import Role
 from trust_common.contracts import employee_accounts as emp
 from trust_common.contracts import shop_binding as shop
 from trust_common.contracts.shop_binding import BindingRole
 from trust_common.testing.services import eventually
-
-from notifier.domain.notification import Tenant
-from notifier.domain.window import ConfirmationWindow, WindowSource
-from notifier.notices import REMINDER_TIMER
-from notifier.settings import Settings
 
 
 async def register_endpoint(stack, owner: str, *, shop_id: str | None = None, enterprise_id: str | None = None):

@@ -1,7 +1,7 @@
-"""Adapters to the outside: an SMTP client and an HTTP client for webhooks (NOTE-4).
+"""Email over SMTP (NOTE-4): the transport the worker sends through, and its real client.
 
-Each raises `ChannelError` for a failure worth retrying. Both carry the delivery id
-(Message-ID, Idempotency-Key) so a receiver can recognise a re-send after a crash.
+A failure worth retrying raises `ChannelError`. Each mail carries the delivery id as its
+Message-ID, so a receiver can recognise a re-send after a crash.
 """
 from __future__ import annotations
 
@@ -11,13 +11,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
 
-import httpx
-
+from notifier.adapters import ChannelError
 from notifier.settings import Settings
-
-
-class ChannelError(Exception):
-    """The channel did not accept the message; the delivery is retried with back-off."""
 
 
 @dataclass(frozen=True)
@@ -31,10 +26,6 @@ class Email:
 
 class EmailTransport(Protocol):
     async def send(self, email: Email) -> None: ...
-
-
-class WebhookTransport(Protocol):
-    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> None: ...
 
 
 class SmtpTransport:
@@ -64,19 +55,3 @@ class SmtpTransport:
                 smtp.send_message(message)
         except (OSError, smtplib.SMTPException) as error:
             raise ChannelError(f"smtp: {type(error).__name__}: {error}") from error
-
-
-class HttpWebhookTransport:
-    """POSTs the signed body; anything but a 2xx is a failure."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._timeout = settings.webhook_timeout_seconds
-
-    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> None:
-        try:
-            async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False) as client:
-                response = await client.post(url, content=body, headers=headers)
-        except httpx.HTTPError as error:
-            raise ChannelError(f"webhook: {type(error).__name__}: {error}") from error
-        if not 200 <= response.status_code < 300:
-            raise ChannelError(f"webhook: HTTP {response.status_code}")

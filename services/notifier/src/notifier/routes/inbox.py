@@ -1,43 +1,42 @@
-"""The in-app inbox, delivery status and preferences of the calling recipient (NOTE-4)."""
+"""For recipients: their in-app inbox, delivery status and preferences (NOTE-4)."""
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from trust_common.auth import CurrentPrincipal, Role
-from trust_common.pagination import Page
-from trust_common.projections import load_account
-from trust_common.validation import Id
-
-from notifier import queries
+from notifier import views
 from notifier.domain.commands import MarkAllRead, MarkRead, SetMute
 from notifier.domain.errors import NotificationNotFound
-from notifier.entrypoints.deps import BusDep, SessionDep
-from notifier.entrypoints.schemas import (
-    DeliveryPublic, InboxItem, Marked, MuteEntry, MuteIn, PreferencesPublic, UnreadCount,
+from notifier.routes.deps import UnreadOnly
+from notifier.routes.schemas import (
+    DeliveryPublic,
+    InboxItem,
+    Marked,
+    MuteEntry,
+    MuteIn,
+    PreferencesPublic,
+    UnreadCount,
 )
-from notifier.repository import load_preferences
+from trust_common.auth import CurrentPrincipal, Role
+from trust_common.dependencies import BusDep, SessionDep
+from trust_common.pagination import ListQuery, Page
+from trust_common.validation import Id
 
 router = APIRouter(prefix="/v1", tags=["inbox"])
 
 
-async def _locale(session: SessionDep, account_id: str) -> str | None:
-    account = await load_account(session, account_id)
-    return account.locale if account else None
-
-
 @router.get("/inbox")
-async def list_inbox(principal: CurrentPrincipal, session: SessionDep, cursor: str | None = None,
-                     limit: int | None = None, unread: bool = False) -> Page[InboxItem]:
+async def list_inbox(principal: CurrentPrincipal, session: SessionDep, page: ListQuery,
+                     unread: UnreadOnly) -> Page[InboxItem]:
     """The caller's own notifications, newest first, in the caller's locale."""
     account_id = principal.require_account()
-    rows, next_cursor = await queries.inbox_page(session, account_id, unread_only=unread, cursor=cursor, limit=limit)
-    locale = await _locale(session, account_id)
+    rows, next_cursor = await views.inbox_page(session, account_id, page, unread_only=unread)
+    locale = await views.locale_of(session, account_id)
     return Page[InboxItem](items=[InboxItem.of(r, locale) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/inbox/unread-count")
 async def count_unread(principal: CurrentPrincipal, session: SessionDep) -> UnreadCount:
-    return UnreadCount(unread=await queries.unread_count(session, principal.require_account()))
+    return UnreadCount(unread=await views.unread_count(session, principal.require_account()))
 
 
 @router.post("/inbox/read-all")
@@ -49,25 +48,25 @@ async def read_all(principal: CurrentPrincipal, bus: BusDep) -> Marked:
 async def read_one(notification_id: Id, principal: CurrentPrincipal, bus: BusDep, session: SessionDep) -> InboxItem:
     account_id = principal.require_account()
     await bus.handle(MarkRead(account_id, notification_id))
-    row = await queries.notification_row(session, notification_id)
-    return InboxItem.of(row, await _locale(session, account_id))
+    row = await views.notification_row(session, notification_id)
+    return InboxItem.of(row, await views.locale_of(session, account_id))
 
 
 @router.get("/notifications/{notification_id}/deliveries")
 async def notification_deliveries(notification_id: Id, principal: CurrentPrincipal,
                                   session: SessionDep) -> list[DeliveryPublic]:
     """Status per channel of one notification: its recipient's, or any for support (X-3)."""
-    row = await queries.notification_row(session, notification_id)
+    row = await views.notification_row(session, notification_id)
     operator = principal.has(Role.SUPPORT, Role.SERVICE)
     if row is None or not (operator or row.recipient_account_id == principal.account_id):
         raise NotificationNotFound(f"no notification {notification_id} among yours")
-    return [DeliveryPublic.of(d) for d in await queries.deliveries_of(session, notification_id)]
+    return [DeliveryPublic.model_validate(d) for d in await views.deliveries_of(session, notification_id)]
 
 
 @router.get("/preferences")
 async def get_preferences(principal: CurrentPrincipal, session: SessionDep) -> PreferencesPublic:
-    preferences = await load_preferences(session, principal.require_account())
-    return PreferencesPublic(muted=[MuteEntry(channel=c, kind=k) for c, k in sorted(preferences.muted)])
+    muted = await views.muted(session, principal.require_account())
+    return PreferencesPublic(muted=[MuteEntry(channel=c, kind=k) for c, k in muted])
 
 
 @router.put("/preferences/mutes")

@@ -1,16 +1,15 @@
-"""Request and response bodies of the HTTP API."""
+"""Request and response bodies of the HTTP API (`…Create` in, `…Public` out)."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
-
-from trust_common.contracts.notifier import Channel
-from trust_common.validation import SINGLE_LINE, Id
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from notifier.domain.kinds import Kind
 from notifier.domain.templates import render
+from trust_common.contracts.notifier import Channel
+from trust_common.validation import SINGLE_LINE, Id
 
 
 class InboxItem(BaseModel):
@@ -24,7 +23,7 @@ class InboxItem(BaseModel):
     read_at: datetime | None
 
     @classmethod
-    def of(cls, row: Any, locale: str | None) -> "InboxItem":
+    def of(cls, row: Any, locale: str | None) -> InboxItem:
         text = render(Kind(row.kind), locale, row.params)
         return cls(id=row.id, kind=row.kind, title=text.title, body=text.body, locale=text.locale, data=row.params,
                    created_at=row.created_at, read_at=row.read_at)
@@ -39,6 +38,8 @@ class Marked(BaseModel):
 
 
 class DeliveryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     notification_id: str
     kind: str
@@ -50,13 +51,6 @@ class DeliveryPublic(BaseModel):
     delivered_at: datetime | None
     last_error: str | None
     updated_at: datetime
-
-    @classmethod
-    def of(cls, row: Any) -> "DeliveryPublic":
-        return cls(id=row.id, notification_id=row.notification_id, kind=row.kind, channel=row.channel,
-                   recipient=row.recipient, status=row.status, attempts=row.attempts,
-                   next_attempt_at=row.next_attempt_at, delivered_at=row.delivered_at, last_error=row.last_error,
-                   updated_at=row.updated_at)
 
 
 class MuteIn(BaseModel):
@@ -80,7 +74,7 @@ class EndpointCreate(BaseModel):
     shop_id: Id | None = None
 
     @model_validator(mode="after")
-    def _one_tenant(self) -> "EndpointCreate":
+    def _one_tenant(self) -> EndpointCreate:
         if (self.enterprise_id is None) == (self.shop_id is None):
             raise ValueError("give exactly one of enterprise_id or shop_id")
         return self
@@ -91,6 +85,8 @@ class EndpointCreate(BaseModel):
 
 
 class EndpointPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     tenant_kind: str
     tenant_id: str
@@ -98,11 +94,10 @@ class EndpointPublic(BaseModel):
     active: bool
     created_at: datetime
 
-    @classmethod
-    def of(cls, row: Any) -> "EndpointPublic":
-        return cls(id=row.id, tenant_kind=row.tenant_kind, tenant_id=row.tenant_id, url=row.url, active=row.active,
-                   created_at=row.created_at)
-
 
 class EndpointWithSecret(EndpointPublic):
     secret: str = Field(description="the signing secret; shown only in this response")
+
+    @classmethod
+    def shown_once(cls, endpoint: Any, secret: str) -> EndpointWithSecret:
+        return cls(**EndpointPublic.model_validate(endpoint).model_dump(), secret=secret)
