@@ -6,15 +6,15 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
-from trust_common.validation import MULTI_LINE, SINGLE_LINE, Id, Instant
-
 from employee_accounts.domain.account import EmployeeAccount
 from employee_accounts.domain.commands import EmployeeDetails
+from employee_accounts.domain.department import Department
 from employee_accounts.domain.errors import EmployeeInformationInvalid, PasswordRejected
 from employee_accounts.domain.invitation import Invitation
-from employee_accounts.domain.organisation import Department, Position
+from employee_accounts.domain.position import Position
 from employee_accounts.domain.values import ProofKind, ProofOfEmployment
-from employee_accounts.queries import Grants, Quota
+from employee_accounts.views import Grants, Quota
+from trust_common.validation import MULTI_LINE, SINGLE_LINE, Id, Instant
 
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$",
                                           max_length=320)]
@@ -59,7 +59,7 @@ class PositionPublic(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, p: Position) -> "PositionPublic":
+    def of(cls, p: Position) -> PositionPublic:
         return cls(id=p.id, enterprise_id=p.enterprise_id, name=p.name, tools=list(p.tools), modules=list(p.modules),
                    created_at=p.created_at)
 
@@ -81,7 +81,7 @@ class DepartmentPublic(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, d: Department) -> "DepartmentPublic":
+    def of(cls, d: Department) -> DepartmentPublic:
         return cls(id=d.id, enterprise_id=d.enterprise_id, name=d.name, parent_id=d.parent_id, created_at=d.created_at)
 
 
@@ -93,9 +93,6 @@ class EmployeeAccountCreate(BaseModel):
     employee: DetailsIn
     position_id: Id
     department_id: Id | None = None
-
-    def password_value(self) -> str:
-        return _password(self.password)
 
 
 class HandOverIn(EmployeeAccountCreate):
@@ -138,7 +135,7 @@ class EmployeeAccountPublic(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, a: EmployeeAccount) -> "EmployeeAccountPublic":
+    def of(cls, a: EmployeeAccount) -> EmployeeAccountPublic:
         return cls(id=a.id, enterprise_id=a.enterprise_id, kind=str(a.kind), account_id=a.account_id,
                    status=str(a.status), login_email=a.login_email, real_name=a.real_name,
                    national_id_masked=a.national_id_masked, phone_masked=a.phone_masked, proof_kind=a.proof_kind,
@@ -160,7 +157,7 @@ class GrantsPublic(BaseModel):
     merchant_page_visible: bool
 
     @classmethod
-    def of(cls, g: Grants) -> "GrantsPublic":
+    def of(cls, g: Grants) -> GrantsPublic:
         gt, gm = g.granted.as_lists()
         et, em = g.effective.as_lists()
         return cls(granted_tools=gt, granted_modules=gm, effective_tools=et, effective_modules=em,
@@ -178,7 +175,7 @@ class QuotaPublic(BaseModel):
     pending_invitations: int
 
     @classmethod
-    def of(cls, q: Quota) -> "QuotaPublic":
+    def of(cls, q: Quota) -> QuotaPublic:
         return cls(growth_level=q.growth_level, limit=q.limit, used=q.used, remaining=q.remaining,
                    employee_accounts=q.accounts, pending_invitations=q.pending_invitations)
 
@@ -211,7 +208,7 @@ class InvitationPublic(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, i: Invitation) -> "InvitationPublic":
+    def of(cls, i: Invitation) -> InvitationPublic:
         return cls(id=i.id, enterprise_id=i.enterprise_id, personal_account_id=i.personal_account_id,
                    modules=list(i.modules), valid_until=i.valid_until, status=str(i.status), expires_at=i.expires_at,
                    employee_account_id=i.employee_account_id, created_at=i.created_at)
@@ -273,15 +270,12 @@ class EligibilityPublic(BaseModel):
     reason: str | None = None
 
 
-def _password(secret: SecretStr) -> str:
+def password_of(secret: SecretStr) -> str:
+    """EMP-5: a password of 8 to 128 characters."""
     value = secret.get_secret_value()
     if not 8 <= len(value) <= 128:
         raise PasswordRejected("a password has 8 to 128 characters")
     return value
-
-
-def password_of(secret: SecretStr) -> str:
-    return _password(secret)
 
 
 def next_step(account: EmployeeAccount) -> str:
