@@ -9,23 +9,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Header, Path
 
 from employee_accounts.domain.account import EmployeeAccount
+from employee_accounts.domain.errors import EnterpriseNotFound
 from employee_accounts.domain.values import ClientInfo
 from employee_accounts.handlers.activation import token_hash
 from employee_accounts.views import session_account
 from trust_common.auth import CurrentPrincipal, Principal, Role
-from trust_common.dependencies import SessionDep
-from trust_common.problems import NotFound, Unauthorized
+from trust_common.dependencies import NowDep, SessionDep
+from trust_common.problems import Unauthorized
 from trust_common.validation import Id
 
 SESSION_HEADER = "X-Employee-Session"
 INVITEE_ROLES = (Role.ACCOUNT_HOLDER, Role.CREATOR, Role.EMPLOYEE)
-
-
-class EnterpriseNotFound(NotFound):
-    slug, title = "enterprise-not-found", "No such enterprise"
 
 
 def enterprise_admin(principal: CurrentPrincipal, enterprise_id: Annotated[Id, Path()]) -> str:
@@ -62,13 +59,12 @@ def client_info(x_client_platform: Annotated[str | None, Header()] = None,
 Client = Annotated[ClientInfo, Depends(client_info)]
 
 
-async def employee_account(request: Request, session: SessionDep,
+async def employee_account(session: SessionDep, now: NowDep,
                            x_employee_session: Annotated[str | None, Header()] = None) -> EmployeeAccount:
     """EMP-8/EMP-9: a live session of the account's current holder."""
     if not x_employee_session:
         raise Unauthorized(f"send the employee session token in the {SESSION_HEADER} header")
-    account = await session_account(session, token_hash(x_employee_session),
-                                    request.app.state.runtime.clock.now())
+    account = await session_account(session, token_hash(x_employee_session), now)
     if account is None:
         raise Unauthorized("the employee session has ended; log in again")
     return account
