@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
@@ -45,6 +45,9 @@ class StoppedDuringOutage(Exception):
 
 # Waiting out an outage backs off up to this long between tries.
 OUTAGE_BACKOFF_CAP_SECONDS = 30.0
+
+# consumer_lag is read from the broker (committed offset vs end offset) this often.
+LAG_OBSERVATION_SECONDS = 10.0
 
 
 def is_outage(error: BaseException) -> bool:
@@ -74,11 +77,13 @@ class ConsumerRunner:
         self._max_attempts = max_attempts
         self._retry_backoff = retry_backoff_seconds
         self._tracer = trace.get_tracer(__name__, tracer_provider=tracer_provider)
+        self._lag_labels: set[tuple[str, str]] = set()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set; the message in hand is finished before leaving."""
         self._stop = stop
         await self._consumer.start()
+        observer = asyncio.create_task(self.observe_lag_until(stop))
         try:
             while not stop.is_set():
                 batches = await self._consumer.getmany(timeout_ms=200, max_records=200)
@@ -92,10 +97,11 @@ class ConsumerRunner:
                         # Offsets move only past records whose database commit is done.
                         if next_offset is not None:
                             await self._consumer.commit({partition: next_offset})
-                            self._observe_lag(partition, next_offset)
         except StoppedDuringOutage:
             log.warning("stopped while waiting out an outage; the message in hand will be redelivered")
         finally:
+            observer.cancel()
+            self._clear_lag(self._lag_labels)
             await self._consumer.stop()
 
     async def process(self, record: ConsumerRecord) -> str:
@@ -185,11 +191,43 @@ class ConsumerRunner:
         log.error("parked message on %s", self._dead_letter_topic,
                   extra={"topic": record.topic, "partition": record.partition, "offset": record.offset})
 
-    def _observe_lag(self, partition: TopicPartition, next_offset: int) -> None:
-        end = self._consumer.highwater(partition)
-        if end is not None:
-            metrics.CONSUMER_LAG.labels(topic=partition.topic, partition=str(partition.partition)).set(
-                max(end - next_offset, 0))
+    async def observe_lag_until(self, stop: asyncio.Event, interval: float = LAG_OBSERVATION_SECONDS) -> None:
+        """Refresh consumer_lag every `interval` until stopped (its own schedule: it holds while idle)."""
+        while not stop.is_set():
+            try:
+                await self.observe_lag()
+            except Exception:  # Kafka away: the last reading stays until the broker answers again
+                log.warning("reading consumer lag from the broker failed", exc_info=True)
+            try:
+                await asyncio.wait_for(stop.wait(), interval)
+            except TimeoutError:
+                pass
+
+    async def observe_lag(self) -> None:
+        """consumer_lag per assigned partition from the broker: end offset minus the group's committed
+        offset (what is really left to do, whatever this process has fetched). Partitions this member
+        no longer owns are dropped, so a rebalance never leaves a frozen series behind."""
+        assigned = set(self._consumer.assignment())
+        readings: dict[tuple[str, str], int] = {}
+        if assigned:
+            ends = await self._consumer.end_offsets(list(assigned))
+            starts = await self._consumer.beginning_offsets(list(assigned))
+            for tp in assigned:
+                committed = await self._consumer.committed(tp)
+                done = starts[tp] if committed is None else max(committed, starts[tp])
+                readings[(tp.topic, str(tp.partition))] = max(ends[tp] - done, 0)
+        self._clear_lag(self._lag_labels - set(readings))
+        for (topic, partition), lag in readings.items():
+            metrics.CONSUMER_LAG.labels(topic=topic, partition=partition).set(lag)
+        self._lag_labels = set(readings)
+
+    @staticmethod
+    def _clear_lag(labels: set[tuple[str, str]]) -> None:
+        for topic, partition in labels:
+            try:
+                metrics.CONSUMER_LAG.remove(topic, partition)
+            except KeyError:
+                pass
 
 
 def dump_envelope(envelope: EventEnvelope) -> bytes:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -144,15 +145,17 @@ class TimerPoller:
         now = self._clock.now()
         async with self._uow_factory() as uow:
             # Only kinds this poller handles: during a rolling deploy an older worker must not
-            # take (and fail) a timer that only newer code knows how to fire.
-            row = (await uow.session.execute(
-                select(timers).where(timers.c.status == "pending", timers.c.due_at <= now,
-                                     timers.c.kind.in_(self._handlers))
-                .order_by(timers.c.due_at, timers.c.id).limit(1)
-                .with_for_update(skip_locked=True))).mappings().first()
+            # take (and fail) a timer that only newer code knows how to fire. An empty poll is not
+            # traced (several loops poll every second); a timer found is, under its own span.
+            with suppress_instrumentation():
+                row = (await uow.session.execute(
+                    select(timers).where(timers.c.status == "pending", timers.c.due_at <= now,
+                                         timers.c.kind.in_(self._handlers))
+                    .order_by(timers.c.due_at, timers.c.id).limit(1)
+                    .with_for_update(skip_locked=True))).mappings().first()
             if row is None:
                 return False
-            await self._fire(uow, row, now)
+            await self._fire(uow, dict(row), now)
             await uow.commit()
         return True
 
@@ -194,6 +197,7 @@ class TimerPoller:
     async def _refresh_pending_gauge(self) -> None:
         self._gauge_refreshed_at = time.monotonic()
         async with self._uow_factory() as uow:
-            pending = (await uow.session.execute(
-                select(func.count()).select_from(timers).where(timers.c.status == "pending"))).scalar_one()
+            with suppress_instrumentation():
+                pending = (await uow.session.execute(
+                    select(func.count()).select_from(timers).where(timers.c.status == "pending"))).scalar_one()
         metrics.TIMERS_PENDING.set(pending)
