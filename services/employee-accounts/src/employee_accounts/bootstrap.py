@@ -91,8 +91,7 @@ SERVICE = Service(
     # Platform accounts: projected first, then held departures settle (EMP-9) and deleted authorisations end
     # (EMP-13); certification decisions certify or suspend the enterprise (EMP-18).
     events=handlers(
-        # libs/common leaves ACCOUNT_PROJECTION inferred as dict[ModelMetaclass, ...], not dict[type[EventData], ...].
-        ACCOUNT_PROJECTION,  # type: ignore[arg-type]
+        ACCOUNT_PROJECTION,
         {AccountRegistered: accounts.on_account_fact, AccountChanged: accounts.on_account_fact,
          AccountDeleted: accounts.on_account_fact},
         {cert.ApplicationApproved: organisation.on_approved, cert.CertificationRenewed: organisation.on_renewed,
