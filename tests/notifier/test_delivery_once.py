@@ -12,16 +12,11 @@ from sqlalchemy import select
 from notifier.adapters.email import Email, SmtpTransport
 from notifier.handlers.deliveries import ATTEMPT_TIMER
 from trust_common.auth import Role
-from trust_common.contracts import shop_binding as shop
 from trust_common.schema import inbox, outbox
 from trust_common.testing.services import eventually
 
-from tests.notifier.test_windows import register_endpoint, shop_invitation
-
-
-def invitation_sent(stack, fields):
-    now = stack.clock.now()
-    return shop.ShopInvitationSent(**fields, sent_at=now, expires_at=now + timedelta(hours=48))
+from tests.notifier.builders import invitation_sent, shop_invitation
+from tests.notifier.flows import register_endpoint
 
 
 async def test_the_same_event_delivered_twice_sends_once_per_channel(stack):

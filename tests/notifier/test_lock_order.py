@@ -11,8 +11,7 @@ from notifier.handlers.windows import REMINDER_TIMER, close_window
 from trust_common.schema import timers
 from trust_common.testing.services import eventually
 
-from tests.notifier.test_delivery_once import invitation_sent
-from tests.notifier.test_windows import shop_invitation
+from tests.notifier.builders import invitation_sent, shop_invitation
 
 
 async def test_a_window_closing_while_its_reminder_fires_takes_the_locks_in_the_pollers_order(stack):

@@ -9,7 +9,7 @@ from trust_common.testing.services import eventually
 
 from notifier.handlers.deliveries import ATTEMPT_TIMER
 from tests.certification import flows as certification_flows
-from tests.notifier.test_windows import register_endpoint
+from tests.notifier.flows import register_endpoint
 from tests.shop_binding import flows
 
 

@@ -14,7 +14,7 @@ from trust_common.contracts import employee_accounts as emp
 from trust_common.schema import outbox
 from trust_common.testing.services import eventually
 
-from tests.notifier.test_windows import register_endpoint
+from tests.notifier.flows import register_endpoint
 
 
 def submitted(stack, account_id: str, number: int = 1) -> cert.ApplicationSubmitted:
