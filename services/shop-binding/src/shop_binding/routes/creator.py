@@ -3,23 +3,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from trust_common.pagination import Page
-from trust_common.validation import Id
-
 from shop_binding import views
 from shop_binding.domain import commands
-from shop_binding.entrypoints.dependencies import BusDep, CreatorAccount, NetworkCountry, SessionDep
-from shop_binding.entrypoints.schemas import BindingPublic, InvitationPublic, UnlinkRequestPublic
+from shop_binding.routes.deps import CreatorAccount, NetworkCountry
+from shop_binding.routes.schemas import BindingPublic, InvitationPublic, UnlinkRequestPublic
+from trust_common.dependencies import BusDep, SessionDep
+from trust_common.pagination import ListQuery, Page
+from trust_common.validation import Id
 
 router = APIRouter(prefix="/v1/me", tags=["creator"])
 
 
 @router.get("/invitations")
-async def my_invitations(account_id: CreatorAccount, session: SessionDep, status: Id | None = None,
-                         cursor: str | None = None, limit: int | None = None) -> Page[InvitationPublic]:
-    rows, next_cursor = await views.invitations_of_creator(session, account_id, status=status, cursor=cursor,
-                                                           limit=limit)
-    return Page(items=[InvitationPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+async def my_invitations(account_id: CreatorAccount, session: SessionDep, page: ListQuery,
+                         status: Id | None = None) -> Page[InvitationPublic]:
+    rows, next_cursor = await views.invitations_of_creator(session, account_id, status, page)
+    return Page.of(InvitationPublic, rows, next_cursor)
 
 
 @router.post("/invitations/{invitation_id}/confirm")
@@ -37,10 +36,9 @@ async def decline(invitation_id: Id, account_id: CreatorAccount, bus: BusDep) ->
 
 
 @router.get("/bindings")
-async def my_bindings(account_id: CreatorAccount, session: SessionDep, cursor: str | None = None,
-                      limit: int | None = None) -> Page[BindingPublic]:
-    rows, next_cursor = await views.bindings_of_creator(session, account_id, cursor=cursor, limit=limit)
-    return Page(items=[BindingPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+async def my_bindings(account_id: CreatorAccount, session: SessionDep, page: ListQuery) -> Page[BindingPublic]:
+    rows, next_cursor = await views.bindings_of_creator(session, account_id, page)
+    return Page.of(BindingPublic, rows, next_cursor)
 
 
 @router.post("/bindings/{binding_id}/unlink-requests", status_code=201)

@@ -6,11 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from trust_common.contracts.shop_binding import BindingRole, LinkEntryPoint, UnlinkDecision
-from trust_common.validation import Id
-
 from shop_binding.domain.model import Capabilities
 from shop_binding.domain.shop import CHANNEL_BINDING_LIMIT, CHANNEL_WINDOW, OFFICIAL_UNBIND_LIMIT, Ledger
+from trust_common.contracts.shop_binding import BindingRole, LinkEntryPoint, UnlinkDecision
+from trust_common.validation import Id
 
 
 class _Read(BaseModel):
@@ -96,7 +95,7 @@ class LimitsPublic(BaseModel):
     channel_bindings: ChannelBindings
 
     @classmethod
-    def of(cls, shop_id: str, onboarding: str, ledger: Ledger) -> "LimitsPublic":
+    def of(cls, shop_id: str, onboarding: str, ledger: Ledger) -> LimitsPublic:
         return cls(
             shop_id=shop_id, onboarding=onboarding,
             official_slots=SlotUsage(capacity=ledger.official_capacity, used=ledger.official_used,

@@ -3,16 +3,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from trust_common.pagination import Page
-from trust_common.validation import Id
-
 from shop_binding import views
 from shop_binding.domain import commands
-from shop_binding.entrypoints.dependencies import BusDep, NowDep, OwnedShop, SessionDep
-from shop_binding.entrypoints.schemas import (
-    BindingPublic, EligibilityPublic, FailurePublic, InvitationCreate, InvitationPublic, LimitsPublic,
-    UnlinkAnswer, UnlinkRequestPublic,
+from shop_binding.routes.deps import OwnedShop
+from shop_binding.routes.schemas import (
+    BindingPublic,
+    EligibilityPublic,
+    FailurePublic,
+    InvitationCreate,
+    InvitationPublic,
+    LimitsPublic,
+    UnlinkAnswer,
+    UnlinkRequestPublic,
 )
+from trust_common.dependencies import BusDep, NowDep, SessionDep
+from trust_common.pagination import ListQuery, Page
+from trust_common.validation import Id
 
 router = APIRouter(prefix="/v1/shops/{shop_id}", tags=["merchant"])
 
@@ -33,10 +39,10 @@ async def invite(shop_id: OwnedShop, body: InvitationCreate, bus: BusDep) -> Inv
 
 
 @router.get("/invitations")
-async def list_invitations(shop_id: OwnedShop, session: SessionDep, status: Id | None = None,
-                           cursor: str | None = None, limit: int | None = None) -> Page[InvitationPublic]:
-    rows, next_cursor = await views.invitations_of_shop(session, shop_id, status=status, cursor=cursor, limit=limit)
-    return Page(items=[InvitationPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+async def list_invitations(shop_id: OwnedShop, session: SessionDep, page: ListQuery,
+                           status: Id | None = None) -> Page[InvitationPublic]:
+    rows, next_cursor = await views.invitations_of_shop(session, shop_id, status, page)
+    return Page.of(InvitationPublic, rows, next_cursor)
 
 
 @router.post("/invitations/{invitation_id}/withdraw")
@@ -45,10 +51,10 @@ async def withdraw(shop_id: OwnedShop, invitation_id: Id, bus: BusDep) -> Invita
 
 
 @router.get("/bindings")
-async def list_bindings(shop_id: OwnedShop, session: SessionDep, status: Id | None = None,
-                        cursor: str | None = None, limit: int | None = None) -> Page[BindingPublic]:
-    rows, next_cursor = await views.bindings_of_shop(session, shop_id, status=status, cursor=cursor, limit=limit)
-    return Page(items=[BindingPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+async def list_bindings(shop_id: OwnedShop, session: SessionDep, page: ListQuery,
+                        status: Id | None = None) -> Page[BindingPublic]:
+    rows, next_cursor = await views.bindings_of_shop(session, shop_id, status, page)
+    return Page.of(BindingPublic, rows, next_cursor)
 
 
 @router.post("/bindings/{binding_id}/unbind")
@@ -65,11 +71,10 @@ async def limits(shop_id: OwnedShop, session: SessionDep, now: NowDep) -> Limits
 
 
 @router.get("/unlink-requests")
-async def list_unlink_requests(shop_id: OwnedShop, session: SessionDep, status: Id | None = None,
-                               cursor: str | None = None, limit: int | None = None) -> Page[UnlinkRequestPublic]:
-    rows, next_cursor = await views.unlink_requests_of_shop(session, shop_id, status=status, cursor=cursor,
-                                                            limit=limit)
-    return Page(items=[UnlinkRequestPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+async def list_unlink_requests(shop_id: OwnedShop, session: SessionDep, page: ListQuery,
+                               status: Id | None = None) -> Page[UnlinkRequestPublic]:
+    rows, next_cursor = await views.unlink_requests_of_shop(session, shop_id, status, page)
+    return Page.of(UnlinkRequestPublic, rows, next_cursor)
 
 
 @router.post("/unlink-requests/{request_id}/answer")

@@ -1,15 +1,20 @@
-"""Adapter to the business centre (TikTok For Business): verifies its proofs of control (LINK-1).
+"""The business centre (TikTok For Business) behind an adapter: verifying its proofs of control (LINK-1).
 
 When a user signs in to the business centre, it issues a signed assertion that this platform account
 controls that business-centre account: HMAC-SHA256 with a key shared with us over the message
 "<platform_account_id>.<business_centre_account_id>.<issued_at>" (issued_at in unix seconds), as lowercase
 hex. We accept it for 10 minutes (and up to a minute early, for clock skew).
+
+`HmacBusinessCentreVerifier` is the real verifier. No fake verifier is needed: locally and in tests the
+business centre's side is `sign_assertion` with the development key, refused outside development and
+test (Settings).
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from shop_binding.domain.errors import BusinessCentreControlNotProven
 from shop_binding.domain.links import ControlProof
@@ -26,6 +31,14 @@ def sign_assertion(key: bytes, platform_account_id: str, business_centre_account
     """What the business centre computes (also used by tests and local tools)."""
     return hmac.new(key, assertion_message(platform_account_id, business_centre_account_id, issued_at),
                     hashlib.sha256).hexdigest()
+
+
+class BusinessCentreVerifier(Protocol):
+    """LINK-1: checks a control proof for one pair; raises BusinessCentreControlNotProven when it is missing,
+    stale or forged."""
+
+    def verify(self, proof: ControlProof | None, *, platform_account_id: str, business_centre_account_id: str,
+               now: datetime) -> None: ...
 
 
 class HmacBusinessCentreVerifier:

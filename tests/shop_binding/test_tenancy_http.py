@@ -11,12 +11,13 @@ async def test_a_merchant_cannot_read_or_change_another_shops_bindings(world):
     binding = await bind(world, shop, await world.account())
     async with world.merchant(other) as stranger:
         for path in ("bindings", "limits", "invitations", "unlink-requests"):
-            assert (await stranger.get(f"/v1/shops/{shop.shop_id}/{path}")).status_code == 404
+            foreign = await stranger.get(f"/v1/shops/{shop.shop_id}/{path}")
+            assert foreign.status_code == 404 and foreign.json()["type"].endswith("/shop-not-found")
         unbind = await stranger.post(f"/v1/shops/{shop.shop_id}/bindings/{binding['binding_id']}/unbind")
         assert unbind.status_code == 404
         # Through its own shop, a foreign binding id is not found either.
         via_own = await stranger.post(f"/v1/shops/{other.shop_id}/bindings/{binding['binding_id']}/unbind")
-        assert via_own.status_code == 404
+        assert via_own.status_code == 404 and via_own.json()["type"].endswith("/binding-not-found")
 
 
 async def test_a_creator_cannot_confirm_or_decline_another_creators_invitation(world):
@@ -24,7 +25,8 @@ async def test_a_creator_cannot_confirm_or_decline_another_creators_invitation(w
     shop = await world.shop()
     invited, intruder = await world.account(), await world.account()
     invitation = await invite(world, shop, invited)
-    assert (await confirm(world, intruder, invitation)).status_code == 404
+    confirmed = await confirm(world, intruder, invitation)
+    assert confirmed.status_code == 404 and confirmed.json()["type"].endswith("/invitation-not-found")
     async with world.creator(intruder) as client:
         assert (await client.post(f"/v1/me/invitations/{invitation['invitation_id']}/decline")).status_code == 404
         assert (await client.get("/v1/me/invitations")).json()["items"] == []

@@ -3,23 +3,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from trust_common.auth import Role, requires
-from trust_common.pagination import Page
-from trust_common.validation import Id
-
 from shop_binding import views
 from shop_binding.domain import commands
-from shop_binding.entrypoints.dependencies import BusDep, SessionDep
-from shop_binding.entrypoints.schemas import BindingPublic, PendingResolution
+from shop_binding.routes.schemas import BindingPublic, PendingResolution
+from trust_common.auth import Role, requires
+from trust_common.dependencies import BusDep, SessionDep
+from trust_common.pagination import ListQuery, Page
+from trust_common.validation import Id
 
 router = APIRouter(prefix="/v1/support", tags=["support"], dependencies=[requires(Role.SUPPORT)])
 
 
 @router.get("/pending-bindings")
-async def pending_bindings(session: SessionDep, cursor: str | None = None,
-                           limit: int | None = None) -> Page[BindingPublic]:
-    rows, next_cursor = await views.pending_bindings(session, cursor=cursor, limit=limit)
-    return Page(items=[BindingPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+async def pending_bindings(session: SessionDep, page: ListQuery) -> Page[BindingPublic]:
+    rows, next_cursor = await views.pending_bindings(session, page)
+    return Page.of(BindingPublic, rows, next_cursor)
 
 
 @router.post("/bindings/{binding_id}/resolve")

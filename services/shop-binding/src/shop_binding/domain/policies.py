@@ -1,15 +1,21 @@
-"""Checks on a creator account against a shop: eligibility to be invited (SHOP-5), failure
-reasons at confirmation (SHOP-9) and reasons a binding stays pending (SHOP-10)."""
+"""Pure rule functions of the shop aggregate: slots per onboarding (SHOP-1), eligibility to be
+invited (SHOP-5), failure reasons at confirmation (SHOP-9) and reasons a binding stays pending (SHOP-10)."""
 from __future__ import annotations
 
 from datetime import date
 
-from trust_common.contracts.platform import AccountSnapshot, AccountStatus, ShopSnapshot, ShopStatus
-from trust_common.contracts.shop_binding import PendingReason
-
 from shop_binding.domain.errors import Failure
+from trust_common.contracts.platform import AccountSnapshot, AccountStatus, ShopOnboarding, ShopSnapshot, ShopStatus
+from trust_common.contracts.shop_binding import BindingRole, PendingReason
 
 ADULT_AGE = 18
+
+
+def slot_capacity(onboarding: ShopOnboarding, role: BindingRole) -> int:
+    """SHOP-1: open recruitment binds 1 official; an invited shop 1 official + 4 channel."""
+    if role == BindingRole.OFFICIAL:
+        return 1
+    return 4 if onboarding == ShopOnboarding.INVITED else 0
 
 
 def age_on(born: date, today: date) -> int:

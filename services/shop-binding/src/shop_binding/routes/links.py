@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from trust_common.auth import CurrentPrincipal, Role
-
 from shop_binding import views
 from shop_binding.domain import commands
 from shop_binding.domain.errors import LinkNotFound
 from shop_binding.domain.links import ControlProof
-from shop_binding.entrypoints.dependencies import BusDep, SessionDep
-from shop_binding.entrypoints.schemas import LinkCreate, LinkPublic
+from shop_binding.routes.schemas import LinkCreate, LinkPublic
+from trust_common.auth import CurrentPrincipal, Role
+from trust_common.dependencies import BusDep, SessionDep
 
 router = APIRouter(prefix="/v1/business-centre-links", tags=["business-centre links"])
 
@@ -35,8 +34,7 @@ async def my_link(principal: CurrentPrincipal, session: SessionDep) -> LinkPubli
     found = await views.link_of_account(session, principal.require_account())
     if found is None:
         raise LinkNotFound("this account has no business-centre link")
-    row, name = found
-    return LinkPublic.model_validate({**row._mapping, "platform_account_name": name})
+    return LinkPublic.model_validate(found)
 
 
 @router.delete("/me")

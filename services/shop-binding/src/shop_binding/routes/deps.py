@@ -1,15 +1,14 @@
-"""FastAPI dependencies of the routes: the bus, a read session, the clock, tenancy checks (X-3)."""
+"""FastAPI dependencies of this service's routes: roles, tenancy checks (X-3) and the network location
+(SHOP-9). The bus, a read session and the clock come from `trust_common.dependencies`."""
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from trust_common.auth import CurrentPrincipal, Principal, Role
-from trust_common.dependencies import BusDep, NowDep, SessionDep  # noqa: F401  (used by the routes)
-from trust_common.validation import Id
-
 from shop_binding.domain.errors import ShopNotFound
+from trust_common.auth import CurrentPrincipal, Principal, Role
+from trust_common.validation import Id
 
 
 def network_country(request: Request) -> str | None:
