@@ -12,6 +12,7 @@ from notifier.domain.errors import (
     DeliveryClaimHeld,
     DeliveryNotDeadLettered,
     InvalidEndpointUrl,
+    NotificationNotFound,
 )
 from notifier.domain.kinds import Kind, is_critical
 from notifier.domain.notification import Notification, Tenant
@@ -147,6 +148,22 @@ def test_the_inbox_delivery_completes_with_the_notification():
     inbox = notice.fan_out(Preferences("creator-1"), [], NOW)[0]
     assert inbox.status == DeliveryStatus.DELIVERED and notice.in_inbox
     assert [type(e) for e in inbox.pull_events()] == [NotificationDelivered]
+
+
+def test_only_the_recipient_marks_a_notification_read_and_only_while_it_is_in_the_inbox():
+    """NOTE-4, X-3: someone else's notification, or one muted out of the inbox, does not exist for the reader."""
+    notice = window().prompt(NOW)
+    assert notice is not None
+    notice.fan_out(Preferences("creator-1"), [], NOW)
+    with pytest.raises(NotificationNotFound):
+        notice.mark_read("merchant-1", NOW)
+    notice.mark_read("creator-1", NOW + timedelta(minutes=5))
+    notice.mark_read("creator-1", NOW + timedelta(minutes=9))  # the first read stays
+    assert notice.read_at == NOW + timedelta(minutes=5)
+    muted = Notification.compose(Kind.WINDOW_LAPSED, "creator-1", {}, cause="c-1", now=NOW)  # not critical
+    muted.fan_out(Preferences("creator-1", {(Channel.INBOX, "*")}), [], NOW)
+    with pytest.raises(NotificationNotFound):
+        muted.mark_read("creator-1", NOW)
 
 
 # NOTE-4: deliveries ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from notifier.domain.delivery import Delivery
+from notifier.domain.errors import NotificationNotFound
 from notifier.domain.kinds import Kind
 from notifier.domain.preferences import Preferences
 from trust_common.contracts.notifier import Channel
@@ -74,6 +75,9 @@ class Notification(Aggregate):
             inbox.delivered_in_place(now)  # the inbox entry is this row, committed with it
         return deliveries
 
-    def mark_read(self, now: datetime) -> None:
+    def mark_read(self, reader: str, now: datetime) -> None:
+        """Read in the recipient's inbox; to anyone else it does not exist (X-3)."""
+        if reader != self.recipient_account_id or not self.in_inbox:
+            raise NotificationNotFound(f"no notification {self.id} in your inbox")
         if self.read_at is None:
             self.read_at = now

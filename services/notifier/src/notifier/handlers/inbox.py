@@ -10,10 +10,9 @@ from notifier.repository import UnitOfWork
 
 async def mark_read(command: MarkRead, uow: UnitOfWork) -> Notification:
     notification = await uow.notifications.get(command.notification_id)
-    # someone else's notification does not exist for this caller.
-    if notification is None or notification.recipient_account_id != command.account_id or not notification.in_inbox:
+    if notification is None:
         raise NotificationNotFound(f"no notification {command.notification_id} in your inbox")
-    notification.mark_read(uow.clock.now())
+    notification.mark_read(command.account_id, uow.clock.now())
     await uow.commit()
     return notification
 
