@@ -126,6 +126,9 @@ def operations_router(checks: Sequence[Check] = API_CHECKS) -> APIRouter:
     async def readyz(request: Request) -> JSONResponse:
         cached = _checks(request, checks)
         results = dict(zip(cached, await asyncio.gather(*(c.ok() for c in cached.values())), strict=True))
+        loops_ready = getattr(request.app.state, "loops_ready", None)
+        if loops_ready is not None:  # a worker: every loop running, none restarting or given up
+            results["loops"] = loops_ready()
         ready = all(results.values())
         return JSONResponse({"status": "ready" if ready else "not ready",
                              "checks": {k: "ok" if v else "failing" for k, v in results.items()}},

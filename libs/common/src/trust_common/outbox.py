@@ -111,7 +111,7 @@ class OutboxRelay:
         metrics.OUTBOX_PUBLISHED.inc(len(rows))
         return len(rows)
 
-    async def _send(self, row: Any) -> "asyncio.Future[Any]":
+    async def _send(self, row: Any) -> asyncio.Future[Any]:
         token = otel_context.attach(propagate.extract(row["headers"] or {}))
         try:
             with self._tracer.start_as_current_span(
