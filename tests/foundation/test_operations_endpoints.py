@@ -21,7 +21,7 @@ from trust_common.settings import CommonSettings
 from trust_common.testing.infrastructure import KAFKA_BOOTSTRAP
 
 
-def _operations_app(runtime: Runtime, checks) -> FastAPI:  # type: ignore[type-arg, no-untyped-def]
+def _operations_app(runtime: Runtime, checks) -> FastAPI:
     app = FastAPI()
     app.state.runtime = runtime
     app.include_router(operations_router(checks))
@@ -33,7 +33,7 @@ def _client(app: FastAPI) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
 
 
-def _unreachable_runtime() -> Runtime:  # type: ignore[type-arg]
+def _unreachable_runtime() -> Runtime:
     settings = CommonSettings(environment="test", service_name="unreachable",
                               database_url="postgresql+asyncpg://trust:trust@127.0.0.1:1/none",
                               kafka_bootstrap="127.0.0.1:1")
@@ -124,8 +124,8 @@ async def test_probes_and_scrapes_are_not_counted_as_requests(certification):
             assert (await client.get(path)).status_code == 200
         await client.get("/v1/nothing")  # real traffic is still counted
     assert {route: counted(route) for route in before} == before
-    assert REGISTRY.get_sample_value("http_requests_total",
-                                     {"method": "GET", "route": "unmatched", "status": "404"}) >= 1
+    assert (REGISTRY.get_sample_value("http_requests_total",
+                                      {"method": "GET", "route": "unmatched", "status": "404"}) or 0) >= 1
 
 
 async def test_metrics_count_requests_per_route_template_not_per_id(probe):

@@ -102,12 +102,12 @@ async def test_consumer_lag_is_the_broker_s_end_offset_minus_the_committed_offse
 
 
 async def test_pollers_that_find_nothing_emit_no_spans(certification, spans):
-    async def never(timer, uow) -> None:  # type: ignore[no-untyped-def]
+    async def never(timer, uow) -> None:
         raise AssertionError("nothing is due")
 
     poller = TimerPoller(certification.runtime.uow, {"tests.signals.never": never}, certification.runtime.clock,
                          tracer_provider=certification.runtime.tracer_provider)
-    relay = OutboxRelay(certification.runtime.sessions, producer=None,  # type: ignore[arg-type]
+    relay = OutboxRelay(certification.runtime.sessions, producer=None,
                         tracer_provider=certification.runtime.tracer_provider)
 
     async def unsent() -> int:
