@@ -13,6 +13,7 @@ from notifier.domain.errors import (
     DeliveryNotDeadLettered,
     InvalidEndpointUrl,
     NotificationNotFound,
+    TenantNotFound,
 )
 from notifier.domain.kinds import Kind, is_critical
 from notifier.domain.notification import Notification, Tenant
@@ -30,6 +31,7 @@ from trust_common.contracts.notifier import (
 from trust_common.sealing import Sealed, Sealer, SealingError
 
 SEALER = Sealer({"k1": b"k" * 32}, "k1")
+OWNED = frozenset({("shop", "shop-1"), ("shop", "s")})  # the tenants the caller acts for
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OFFSETS = [timedelta(hours=24), timedelta(hours=2)]
@@ -269,7 +271,8 @@ def test_a_signature_verifies_with_the_secret_and_fails_with_another_or_when_sta
 def test_during_a_rotation_deliveries_carry_both_signatures_until_the_grace_ends():
     """NOTE-4: several signatures while old and new secrets are both live."""
     endpoint, old = WebhookEndpoint.register("ep-1", "shop", "shop-1", "https://hooks.example/x",
-                                             created_by="merchant-1", now=NOW, allow_http=False, sealer=SEALER)
+                                             owned=OWNED, created_by="merchant-1", now=NOW,
+                                             allow_http=False, sealer=SEALER)
     new = endpoint.rotate_secret(NOW, timedelta(hours=24), SEALER)
     assert endpoint.active_secrets(NOW, SEALER) == [old, new]
     header = signature_header(endpoint.active_secrets(NOW, SEALER), int(NOW.timestamp()), b"{}")
@@ -281,8 +284,8 @@ def test_during_a_rotation_deliveries_carry_both_signatures_until_the_grace_ends
 
 def test_signing_secrets_are_sealed_at_rest():
     """NOTE-4: the stored form of a secret is not the secret."""
-    endpoint, secret = WebhookEndpoint.register("ep-1", "shop", "s", "https://hooks.example", created_by="m",
-                                                now=NOW, allow_http=False, sealer=SEALER)
+    endpoint, secret = WebhookEndpoint.register("ep-1", "shop", "s", "https://hooks.example", owned=OWNED,
+                                                created_by="m", now=NOW, allow_http=False, sealer=SEALER)
     sealed = Sealed.parse(endpoint.secrets[0]["sealed"])
     assert secret not in str(endpoint.secrets) and SEALER.open(SECRET_PURPOSE, sealed) == secret
     assert sealed.key_id == "k1"  # X-4: names its key, so keys can rotate
@@ -295,11 +298,19 @@ def test_signing_secrets_are_sealed_at_rest():
 def test_endpoints_must_use_https_unless_allowed():
     """NOTE-4."""
     with pytest.raises(InvalidEndpointUrl):
-        WebhookEndpoint.register("ep-1", "shop", "s", "http://hooks.example", created_by="m", now=NOW,
+        WebhookEndpoint.register("ep-1", "shop", "s", "http://hooks.example", owned=OWNED, created_by="m", now=NOW,
                                  allow_http=False, sealer=SEALER)
     with pytest.raises(InvalidEndpointUrl):
-        WebhookEndpoint.register("ep-1", "shop", "s", "ftp://x", created_by="m", now=NOW, allow_http=True,
-                                 sealer=SEALER)
+        WebhookEndpoint.register("ep-1", "shop", "s", "ftp://x", owned=OWNED, created_by="m", now=NOW,
+                                 allow_http=True, sealer=SEALER)
+
+
+def test_an_endpoint_is_registered_only_for_ones_own_enterprise_or_shop():
+    """NOTE-4, X-3: another's tenant does not exist for the caller, whatever the URL."""
+    for tenant_kind, tenant_id in (("shop", "shop-2"), ("enterprise", "shop-1")):
+        with pytest.raises(TenantNotFound):
+            WebhookEndpoint.register("ep-1", tenant_kind, tenant_id, "ftp://x", owned=OWNED, created_by="m",
+                                     now=NOW, allow_http=False, sealer=SEALER)
 
 
 def test_certification_notices_name_the_application():

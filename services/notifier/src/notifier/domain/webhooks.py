@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
-from notifier.domain.errors import InvalidEndpointUrl
+from notifier.domain.errors import InvalidEndpointUrl, TenantNotFound
 from notifier.domain.notification import Notification
 from trust_common.contracts.notifier import WebhookEndpointDisabled, WebhookEndpointRegistered, WebhookSecretRotated
 from trust_common.domain import Aggregate
@@ -96,9 +96,13 @@ class WebhookEndpoint(Aggregate):
     active: bool = True
 
     @classmethod
-    def register(cls, endpoint_id: str, tenant_kind: str, tenant_id: str, url: str, *, created_by: str,
-                 now: datetime, allow_http: bool, sealer: Sealer) -> tuple[WebhookEndpoint, str]:
-        """A new endpoint and its signing secret (shown to the caller this once)."""
+    def register(cls, endpoint_id: str, tenant_kind: str, tenant_id: str, url: str, *,
+                 owned: frozenset[tuple[str, str]], created_by: str, now: datetime, allow_http: bool,
+                 sealer: Sealer) -> tuple[WebhookEndpoint, str]:
+        """A new endpoint of one of the caller's `owned` tenants, and its signing secret (shown to the
+        caller this once)."""
+        if (tenant_kind, tenant_id) not in owned:  # X-3: another's enterprise or shop does not exist for them
+            raise TenantNotFound(f"no {tenant_kind} {tenant_id} among yours")
         endpoint = cls(id=endpoint_id, tenant_kind=tenant_kind, tenant_id=tenant_id,
                        url=check_url(url, allow_http=allow_http), created_at=now, created_by=created_by)
         endpoint.record(WebhookEndpointRegistered(**endpoint._ids()))

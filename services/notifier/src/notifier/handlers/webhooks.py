@@ -5,7 +5,7 @@ import uuid
 from datetime import timedelta
 
 from notifier.domain.commands import DisableEndpoint, RegisterEndpoint, RotateEndpointSecret, TenantRef
-from notifier.domain.errors import EndpointNotFound, TenantNotFound
+from notifier.domain.errors import EndpointNotFound
 from notifier.domain.webhooks import WebhookEndpoint
 from notifier.repository import UnitOfWork
 from notifier.settings import Settings
@@ -14,11 +14,9 @@ from trust_common.sealing import Sealer
 
 async def register_endpoint(command: RegisterEndpoint, uow: UnitOfWork, settings: Settings,
                             sealer: Sealer) -> tuple[WebhookEndpoint, str]:
-    if command.tenant not in command.owned:
-        raise TenantNotFound(f"no {command.tenant[0]} {command.tenant[1]} among yours")
     endpoint, secret = WebhookEndpoint.register(
-        str(uuid.uuid4()), command.tenant[0], command.tenant[1], command.url, created_by=command.created_by,
-        now=uow.clock.now(), allow_http=settings.webhook_allow_http, sealer=sealer)
+        str(uuid.uuid4()), command.tenant[0], command.tenant[1], command.url, owned=command.owned,
+        created_by=command.created_by, now=uow.clock.now(), allow_http=settings.webhook_allow_http, sealer=sealer)
     uow.endpoints.add(endpoint)
     await uow.commit()
     return endpoint, secret
