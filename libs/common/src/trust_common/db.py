@@ -22,7 +22,10 @@ def create_engine(settings: CommonSettings) -> AsyncEngine:
         url,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip on every checkout. A connection that died (a database
+        # restart, a failover) fails its first statement, is invalidated by the pool, and the
+        # request answers 503 / the worker waits the outage out (trust_common.outages).
+        pool_pre_ping=False,
         connect_args=connect_args,
     )
 
