@@ -12,20 +12,27 @@ from employee_accounts.domain.errors import (
     InvitationRefused,
 )
 from employee_accounts.domain.values import Permissions
-from trust_common.contracts.platform import AccountSnapshot
+from trust_common.contracts.platform import AccountSnapshot, AccountStatus
 
 SHOWCASE_DEPOSIT_CNY = 500
 SHOWCASE_MIN_PUBLIC_VIDEOS = 10
 SHOWCASE_MIN_FOLLOWERS_EXCLUSIVE = 1000
 
 
+PENALISED_STATUSES = frozenset({AccountStatus.BANNED, AccountStatus.RESTRICTED})
+
+
 def penalty_in_force(snapshot: AccountSnapshot, today: date) -> bool:
-    """A ban or posting/live restriction that has not ended."""
+    """EMP-7: penalised = platform status `banned` or `restricted`, or a ban or posting/live restriction that
+    has not ended (the two facts travel separately; either one is enough)."""
+    if snapshot.status in PENALISED_STATUSES:
+        return True
     return any(p.until is None or p.until >= today for p in snapshot.penalties)
 
 
 def require_identity_unpenalised(same_identity: list[AccountSnapshot], today: date) -> None:
-    """EMP-7: no real-name-verified account of the identity may be under a penalty."""
+    """EMP-7: no real-name-verified account of the identity may be penalised; accounts of the identity that are
+    not real-name verified do not count."""
     if any(a.real_name_verified and penalty_in_force(a, today) for a in same_identity):
         raise IdentityPenalised("an account of this identity is penalised; it cannot be used until the penalty ends")
 

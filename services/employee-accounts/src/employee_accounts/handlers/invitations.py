@@ -24,10 +24,13 @@ async def invite_personal_account(cmd: c.InvitePersonalAccount, uow: UnitOfWork)
     """EMP-12: an open invitation holds a seat (EMP-2) and lapses after 48 hours on a durable timer (X-1)."""
     permissions = Permissions.parse([], cmd.modules)
     await require_seat(uow, cmd.enterprise_id, lock=True)
-    require_invitable(await uow.platform.account(cmd.personal_account_id),
+    invitee = await uow.platform.account(cmd.personal_account_id)
+    require_invitable(invitee,
                       already_authorised=await uow.employee_accounts.authorised_personal(cmd.personal_account_id)
                       is not None,
                       pending_elsewhere=await uow.invitations.has_pending(cmd.personal_account_id))
+    if invitee is not None and invitee.identity_ref:
+        await require_unpenalised(uow, invitee.identity_ref)  # EMP-7: checked at invitation too
     invitation = Invitation.send(
         id=f"inv-{uuid.uuid4().hex}", enterprise_id=cmd.enterprise_id, personal_account_id=cmd.personal_account_id,
         permissions=permissions, agreement_accepted=cmd.agreement_accepted, valid_until=cmd.valid_until,
