@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import pytest
 
 from certification.domain import commands, errors
-from certification.domain.records import SisterCertification
 from certification.domain.states import Actor
 from certification.handlers import applications
 from trust_common.auth import Role
@@ -240,18 +238,6 @@ async def test_concurrent_starts_open_exactly_one_application(certification):
     assert sorted(r.status_code for r in responses) == [201] + [409] * 5, [r.text for r in responses]
     assert {r.json()["rule"] for r in responses if r.status_code == 409} == {"CERT-1"}
     assert len(listed) == 1
-
-
-async def test_concurrent_sister_app_syncs_create_one_certification(certification, clock):
-    """CERT-9 with CERT-1: racing syncs of one certification leave exactly one."""
-    account = await seed_account(certification)
-    directory = certification.adapters.sister_app
-    directory.register(account.account_id, SisterCertification(  # type: ignore[attr-defined]
-        f"toutiao-{account.account_id}", "Acme Coffee Co., Ltd.", "Acme Coffee", clock.now() + timedelta(days=90)))
-    async with holder(certification, account.account_id) as client:
-        responses = await asyncio.gather(*[client.post("/v1/certifications/sync", json={
-            "source_reference": f"toutiao-{account.account_id}"}) for _ in range(4)])
-    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409], [r.text for r in responses]
 
 
 async def test_the_upload_streams_with_no_transaction_open_and_attaches_afterwards(certification):
