@@ -95,6 +95,7 @@ employee_accounts = Table(
     Column("position_id", String(64)),
     Column("department_id", String(64)),
     Column("modules", JSONB, nullable=False),
+    Column("tools", JSONB, nullable=False, server_default=text("'[]'::jsonb")),  # EMP-20, authorised personal
     Column("valid_until", DateTime(timezone=True)),
     Column("invitation_id", String(64)),
     Column("review_reason", Text),
@@ -138,6 +139,19 @@ invitations = Table(
     *_stamps(),
     # EMP-13: one open invitation per personal account.
     Index("invitations_one_pending", "personal_account_id", unique=True, postgresql_where=text("status = 'pending'")),
+)
+
+# EMP-19 / CERT-12 style audit trail: every change of an authorisation, who made it, before and after.
+authorisation_changes = Table(
+    "authorisation_changes", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("employee_account_id", String(64), nullable=False, index=True),
+    Column("enterprise_id", String(100), nullable=False),
+    Column("actor", String(200), nullable=False),  # the admin's subject, or "system" for the validity end
+    Column("action", String(40), nullable=False),  # "changed" | "validity_ended"
+    Column("before", JSONB, nullable=False),
+    Column("after", JSONB, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
 )
 
 employee_sessions = Table(

@@ -2,6 +2,7 @@
 Tenancy is part of every lookup (X-3)."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +22,13 @@ from employee_accounts.domain.errors import (
 from employee_accounts.domain.invitation import Invitation, InvitationStatus
 from employee_accounts.domain.position import Position
 from employee_accounts.domain.values import Permissions
-from employee_accounts.orm import employee_accounts, employee_sessions, enterprises, invitations
+from employee_accounts.orm import (
+    authorisation_changes,
+    employee_accounts,
+    employee_sessions,
+    enterprises,
+    invitations,
+)
 from trust_common import uow
 from trust_common.contracts.employee_accounts import EmployeeAccountKind
 from trust_common.contracts.platform import AccountSnapshot
@@ -59,6 +66,13 @@ async def grant_facts(session: AsyncSession, account: EmployeeAccount) -> GrantF
     return GrantFacts(granted=account.granted_permissions(position.permissions if position else None),
                       suspended=bool(enterprise and enterprise.grants_suspended),
                       main_tools=frozenset(main.tools if main else ()))
+
+
+async def entitlements_now(session: AsyncSession, account: EmployeeAccount, now: datetime) -> Permissions:
+    """The grants in force of the account now (EMP-3, EMP-18, EMP-21)."""
+    facts = await grant_facts(session, account)
+    return account.effective_permissions(facts.granted, now, enterprise_suspended=facts.suspended,
+                                         main_tools=facts.main_tools)
 
 
 class EnterpriseRepository:
@@ -124,6 +138,17 @@ class EmployeeAccountRepository:
     async def ids_of(self, enterprise_id: str) -> list[str]:
         stmt = select(employee_accounts.c.id).where(employee_accounts.c.enterprise_id == enterprise_id,
                                                     employee_accounts.c.status != Status.ENDED.value)
+        return list((await self.session.execute(stmt.order_by(employee_accounts.c.id))).scalars())
+
+    async def holding_position(self, enterprise_id: str, position_id: str) -> list[EmployeeAccount]:
+        stmt = select(EmployeeAccount).where(employee_accounts.c.enterprise_id == enterprise_id,
+                                             employee_accounts.c.position_id == position_id,
+                                             employee_accounts.c.status != Status.ENDED.value)
+        return list((await self.session.execute(stmt.order_by(employee_accounts.c.id))).scalars())
+
+    async def of_enterprise(self, enterprise_id: str) -> list[EmployeeAccount]:
+        stmt = select(EmployeeAccount).where(employee_accounts.c.enterprise_id == enterprise_id,
+                                             employee_accounts.c.status != Status.ENDED.value)
         return list((await self.session.execute(stmt.order_by(employee_accounts.c.id))).scalars())
 
     async def pending_departures(self, platform_account_id: str) -> list[EmployeeAccount]:
@@ -238,6 +263,19 @@ class PlatformFacts:
         return [AccountSnapshot.model_validate(s) for s in (await self.session.execute(stmt)).scalars()]
 
 
+class AuditTrail:
+    """EMP-19: every change of an authorisation, who made it, before and after (read back by the enterprise)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(self, account: EmployeeAccount, *, actor: str, action: str, before: dict[str, object],
+                     now: datetime) -> None:
+        await self.session.execute(insert(authorisation_changes).values(
+            id=f"aud-{uuid.uuid4().hex}", employee_account_id=account.id, enterprise_id=account.enterprise_id,
+            actor=actor, action=action, before=before, after=account.authorisation(), at=now))
+
+
 class UnitOfWork(uow.UnitOfWork):
     """The transaction of one command, event or timer, with this service's repositories on its session."""
 
@@ -247,6 +285,7 @@ class UnitOfWork(uow.UnitOfWork):
     departments: DepartmentRepository
     invitations: InvitationRepository
     platform: PlatformFacts
+    audit: AuditTrail
 
     def open_repositories(self) -> None:
         self.enterprises = EnterpriseRepository(self.session)
@@ -255,3 +294,4 @@ class UnitOfWork(uow.UnitOfWork):
         self.departments = DepartmentRepository(self.session)
         self.invitations = InvitationRepository(self.session)
         self.platform = PlatformFacts(self.session)
+        self.audit = AuditTrail(self.session)

@@ -86,6 +86,18 @@ class EnterpriseNotCertified(RuleViolation):
     slug, title, rule = "enterprise-not-certified", "The enterprise certification is not in force", "EMP-18"
 
 
+class AuthorisationChangeRefused(RuleViolation):
+    slug, title, rule = "authorisation-change-refused", "This change of the authorisation is not possible", "EMP-19"
+
+
+class ValidityRefused(RuleViolation):
+    slug, title, rule = "validity-period-refused", "The validity period is not acceptable here", "EMP-21"
+
+
+class AffiliationAlwaysShown(RuleViolation):
+    slug, title, rule = "affiliation-always-shown", "An employee account always shows its enterprise", "EMP-22"
+
+
 class WrongState(Conflict):
     slug, title = "wrong-state", "Not possible in the current state"
 

@@ -4,10 +4,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from employee_accounts.domain.catalogue import Module, Tool
-from employee_accounts.domain.errors import ActivationRefused, ProofOfEmploymentInvalid, ToolNotHeld, UnknownPermission
+from employee_accounts.domain.errors import (
+    ActivationRefused,
+    AuthorisationChangeRefused,
+    ProofOfEmploymentInvalid,
+    ToolNotHeld,
+    UnknownPermission,
+)
 
 MIN_APP_VERSION = (20, 7)
 MOBILE_PLATFORMS = frozenset({"ios", "android"})
@@ -60,6 +67,33 @@ class Permissions:
 
     def as_lists(self) -> tuple[list[str], list[str]]:
         return sorted(t.value for t in self.tools), sorted(m.value for m in self.modules)
+
+
+@dataclass(frozen=True)
+class AuthorisationChange:
+    """EMP-19: what the main account edits; None leaves a part as it is. `permissions` are already checked
+    against the main account's tools (EMP-3); `tools_given` says whether tools were part of the request."""
+
+    position_id: str | None = None
+    department_id: str | None = None  # "" leaves the department
+    permissions: Permissions | None = None
+    tools_given: bool = False
+    valid_until: datetime | None = None
+
+    def require_for_enterprise_account(self) -> None:
+        """EMP-19: an enterprise employee account takes its tools and modules from its position; no validity."""
+        if self.permissions is not None:
+            raise AuthorisationChangeRefused("an enterprise employee account takes its tools and modules from its "
+                                             "position: change the position instead")
+        if self.valid_until is not None:
+            raise AuthorisationChangeRefused("only an authorised personal account has a validity period")
+
+    def require_for_personal_account(self) -> None:
+        """EMP-19/EMP-20: an authorised personal account has modules, tools and a validity period, no position."""
+        if self.position_id is not None or self.department_id is not None:
+            raise AuthorisationChangeRefused("an authorised personal account has no position or department")
+        if self.permissions is not None and not self.permissions.modules:
+            raise AuthorisationChangeRefused("keep at least one module authorised")
 
 
 VERSION = re.compile(r"[0-9]{1,9}(\.[0-9]{1,9}){0,3}")  # ASCII digits of a size int() reads

@@ -10,10 +10,11 @@ from employee_accounts.adapters.face_check import FaceCheck
 from employee_accounts.adapters.passwords import Passwords
 from employee_accounts.adapters.vault import FACE_CHECK, NATIONAL_ID, PHONE, PersonalDataVault
 from employee_accounts.domain import commands as c
-from employee_accounts.domain.account import EmployeeAccount
+from employee_accounts.domain.account import EmployeeAccount, Status
 from employee_accounts.domain.errors import InvalidCredentials
 from employee_accounts.domain.policies import require_new_password
 from employee_accounts.domain.values import phone_digits
+from employee_accounts.handlers.entitlements import publish_entitlements
 from employee_accounts.repository import UnitOfWork
 from employee_accounts.settings import Settings
 
@@ -79,6 +80,9 @@ async def change_password(cmd: c.ChangePassword, uow: UnitOfWork, passwords: Pas
     if not await passwords.verify(account.password_hash, cmd.current_password):
         raise InvalidCredentials("the current password is wrong")
     require_new_password(cmd.current_password, cmd.new_password)
+    was_active = account.status is Status.ACTIVE
     account.change_password(await passwords.hash(cmd.new_password), client=cmd.client, now=uow.clock.now())
+    if not was_active:
+        await publish_entitlements(uow, account)  # EMP-22: activation puts the grants in force
     await uow.commit()
     return account

@@ -8,6 +8,7 @@ from employee_accounts.domain import commands as c
 from employee_accounts.domain.department import Department
 from employee_accounts.domain.position import Position
 from employee_accounts.domain.values import Permissions
+from employee_accounts.handlers.entitlements import publish_entitlements
 from employee_accounts.repository import UnitOfWork
 from trust_common.contracts import certification as cert
 
@@ -31,6 +32,9 @@ async def change_position(cmd: c.ChangePosition, uow: UnitOfWork) -> Position:
     position = await uow.positions.get(cmd.enterprise_id, cmd.position_id)
     permissions = await granted_permissions(uow, cmd.enterprise_id, cmd.tools, cmd.modules)
     position.change(cmd.name, permissions, uow.clock.now())
+    await uow.session.flush()
+    for account in await uow.employee_accounts.holding_position(cmd.enterprise_id, position.id):
+        await publish_entitlements(uow, account)  # EMP-22: the position's holders' entitlements changed
     await uow.commit()
     return position
 
@@ -56,12 +60,23 @@ async def move_department(cmd: c.MoveDepartment, uow: UnitOfWork) -> Department:
 # --- certification facts (EMP-18) ----------------------------------------------------------------
 async def _certify(uow: UnitOfWork, enterprise_id: str, application_id: str, valid_until: datetime | None) -> None:
     enterprise = await uow.enterprises.lock(enterprise_id, uow.clock.now())
+    was_suspended = enterprise.grants_suspended
     enterprise.certify(application_id, valid_until, uow.clock.now(), await uow.employee_accounts.ids_of(enterprise_id))
+    if was_suspended:
+        await _publish_all(uow, enterprise_id)
 
 
 async def _lapse(uow: UnitOfWork, enterprise_id: str, application_id: str, reason: str) -> None:
     enterprise = await uow.enterprises.lock(enterprise_id, uow.clock.now())
-    enterprise.lapse(application_id, reason, uow.clock.now(), await uow.employee_accounts.ids_of(enterprise_id))
+    if enterprise.lapse(application_id, reason, uow.clock.now(), await uow.employee_accounts.ids_of(enterprise_id)):
+        await _publish_all(uow, enterprise_id)
+
+
+async def _publish_all(uow: UnitOfWork, enterprise_id: str) -> None:
+    """EMP-22: suspension and restoration (EMP-18) change every account's entitlements."""
+    await uow.session.flush()
+    for account in await uow.employee_accounts.of_enterprise(enterprise_id):
+        await publish_entitlements(uow, account)
 
 
 def _enterprise(event: cert._ApplicationEvent) -> bool:

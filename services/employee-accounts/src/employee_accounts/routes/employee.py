@@ -8,6 +8,7 @@ from employee_accounts.domain import commands as c
 from employee_accounts.domain.account import EmployeeAccount
 from employee_accounts.routes.deps import Client, CurrentEmployee
 from employee_accounts.routes.schemas import (
+    AffiliationIn,
     EmployeeAccountPublic,
     FaceIn,
     GrantsPublic,
@@ -80,6 +81,14 @@ async def configure_merchant_module(body: MerchantModuleIn, account: CurrentEmpl
                                     bus: BusDep) -> EmployeeAccountPublic:
     """EMP-16: configure a merchant-page module whose tool is authorised; it then awaits approval."""
     return _public(await bus.handle(c.ConfigureMerchantModule(account.id, body.tool)))
+
+
+@router.put("/me/affiliation")
+async def set_affiliation(body: AffiliationIn, account: CurrentEmployee, bus: BusDep) -> AffiliationIn:
+    """EMP-22: the profile always shows the enterprise; hiding it is refused."""
+    if not body.shown:
+        await bus.handle(c.HideAffiliation(account.id))
+    return AffiliationIn(shown=True)
 
 
 def _public(account: EmployeeAccount) -> EmployeeAccountPublic:

@@ -124,6 +124,7 @@ class EmployeeAccountPublic(BaseModel):
     position_id: str | None
     department_id: str | None
     modules: list[str]
+    tools: list[str] = []  # EMP-20: tools granted to an authorised personal account
     valid_until: datetime | None
     review_reason: str | None
     holder_generation: int
@@ -140,7 +141,8 @@ class EmployeeAccountPublic(BaseModel):
                    status=str(a.status), login_email=a.login_email, real_name=a.real_name,
                    national_id_masked=a.national_id_masked, phone_masked=a.phone_masked, proof_kind=a.proof_kind,
                    position_id=a.position_id, department_id=a.department_id, modules=list(a.modules),
-                   valid_until=a.valid_until, review_reason=a.review_reason, holder_generation=a.holder_generation,
+                   tools=list(a.tools), valid_until=a.valid_until, review_reason=a.review_reason,
+                   holder_generation=a.holder_generation,
                    face_verified=a.face_verified, password_changed=a.password_changed,
                    showcase_deposit_paid=a.showcase_deposit_paid, showcase_open=a.showcase_opened_at is not None,
                    created_at=a.created_at, updated_at=a.updated_at)
@@ -257,6 +259,55 @@ class PhoneIn(BaseModel):
 class PasswordChangeIn(BaseModel):
     current_password: SecretStr
     new_password: SecretStr = Field(description="at least 8 characters, not the initial password")
+
+
+class AuthorisationChangeIn(BaseModel):
+    """EMP-19: only the parts sent change. Enterprise employee accounts: `position_id`, `department_id` (`""`
+    leaves the department). Authorised personal accounts: `modules`, `tools` (EMP-20) and, from the PC back office
+    only, `valid_until` (EMP-21)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    position_id: Id | None = None
+    department_id: Annotated[str, StringConstraints(max_length=64, pattern=r"^[A-Za-z0-9._:-]*$")] | None = None
+    modules: list[Id] | None = Field(default=None, max_length=20)
+    tools: list[Id] | None = Field(default=None, max_length=20)
+    valid_until: Instant | None = None
+
+
+class AuthorisationChangePublic(BaseModel):
+    """EMP-19: one entry of the audit trail."""
+
+    id: str
+    employee_account_id: str
+    actor: str
+    action: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    at: datetime
+
+
+class AffiliationIn(BaseModel):
+    """EMP-22: the enterprise is always shown; `shown: false` is refused."""
+
+    shown: bool
+
+
+class EntitlementsPublic(BaseModel):
+    """EMP-22: an employee account's affiliation and entitlements, for other services."""
+
+    employee_account_id: str
+    enterprise_id: str
+    kind: str
+    account_id: str
+    status: str
+    enterprise_shown: bool
+    in_force: bool
+    tools: list[str]
+    modules: list[str]
+    marketing_exemptions: list[str]
+    valid_until: datetime | None
+    as_of: datetime
 
 
 class MerchantModuleIn(BaseModel):
