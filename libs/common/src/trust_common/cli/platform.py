@@ -19,7 +19,7 @@ from trust_common.contracts.platform import (
     ShopStatus,
 )
 from trust_common.platform import PlatformPublisher
-from trust_common.settings import CommonSettings
+from trust_common.settings import ENVIRONMENT_HELP, CommonSettings, load_settings
 
 
 def _account_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +52,7 @@ def _snapshot(args: argparse.Namespace) -> AccountSnapshot:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="trust-platform", description=__doc__,
+    parser = argparse.ArgumentParser(prog="trust-platform", description=__doc__, epilog=ENVIRONMENT_HELP,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     kinds = parser.add_subparsers(dest="kind", required=True)
     account = kinds.add_parser("account").add_subparsers(dest="action", required=True)
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 async def _publish(args: argparse.Namespace) -> None:
-    async with PlatformPublisher(CommonSettings()) as platform:
+    async with PlatformPublisher(load_settings(CommonSettings)) as platform:
         if args.kind == "account" and args.action == "register":
             envelope = await platform.register_account(_snapshot(args))
         elif args.kind == "account" and args.action == "change":
