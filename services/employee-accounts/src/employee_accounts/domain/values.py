@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -11,6 +12,7 @@ from employee_accounts.domain.catalogue import Module, Tool
 from employee_accounts.domain.errors import (
     ActivationRefused,
     AuthorisationChangeRefused,
+    EmployeeInformationInvalid,
     ProofOfEmploymentInvalid,
     ToolNotHeld,
     UnknownPermission,
@@ -125,6 +127,26 @@ class ClientInfo:
         if not self.version or self.version < MIN_APP_VERSION:
             raise ActivationRefused("update the mobile app to version 20.7 or later to log in",
                                     minimum_version="20.7")
+
+
+NATIONAL_ID_SHAPE = re.compile(r"[0-9A-Z]{6,32}")
+
+
+def canonical_national_id(raw: str) -> str:
+    """A national ID as it is hashed, compared and stored: NFKC (full-width forms fold), every decimal digit of any
+    script as its ASCII digit, upper case, no whitespace. One person has one form, so a full-width ID is the same
+    identity (EMP-7, EMP-17: one enterprise employee account per identity)."""
+    folded = unicodedata.normalize("NFKC", raw)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch.upper()
+                   for ch in folded if not ch.isspace())
+
+
+def normalise_national_id(raw: str) -> str:
+    """The canonical form, refused unless it is 6 to 32 ASCII letters and digits."""
+    value = canonical_national_id(raw)
+    if not NATIONAL_ID_SHAPE.fullmatch(value):
+        raise EmployeeInformationInvalid("the national ID number is not valid")
+    return value
 
 
 def mask(value: str, visible: int = 4) -> str:

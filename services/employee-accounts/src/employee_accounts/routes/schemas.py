@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 from employee_accounts.domain.account import EmployeeAccount
 from employee_accounts.domain.commands import EmployeeDetails
 from employee_accounts.domain.department import Department
-from employee_accounts.domain.errors import EmployeeInformationInvalid, PasswordRejected
+from employee_accounts.domain.errors import PasswordRejected
 from employee_accounts.domain.invitation import Invitation
 from employee_accounts.domain.position import Position
-from employee_accounts.domain.values import ProofKind, ProofOfEmployment
+from employee_accounts.domain.values import ProofKind, ProofOfEmployment, normalise_national_id
 from employee_accounts.views import Grants, Quota
 from trust_common.validation import MULTI_LINE, SINGLE_LINE, Id, Instant
 
@@ -36,9 +36,7 @@ class DetailsIn(BaseModel):
     proof_of_employment: ProofIn
 
     def to_domain(self) -> EmployeeDetails:
-        national_id = "".join(self.national_id.get_secret_value().split())
-        if not national_id.isalnum() or not 6 <= len(national_id) <= 32:
-            raise EmployeeInformationInvalid("the national ID number is not valid")
+        national_id = normalise_national_id(self.national_id.get_secret_value())  # before any hash or comparison
         proof = self.proof_of_employment
         return EmployeeDetails(self.real_name, national_id,
                                ProofOfEmployment(proof.kind, proof.document_ref, proof.explanation))
