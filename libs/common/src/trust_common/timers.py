@@ -158,31 +158,42 @@ class TimerPoller:
         """Poll until stopped; the gauges are counted by a loop of their own, not after batches."""
         if not self._handlers:
             return
+        self._turn = asyncio.Condition()
         async with asyncio.TaskGroup() as loops:
-            for index in range(self._concurrency):
-                loops.create_task(self._loop(stop, index))
+            for _ in range(self._concurrency):
+                loops.create_task(self._loop(stop))
+            loops.create_task(self._ticker(stop))
             loops.create_task(self._gauge_loop(stop))
 
-    async def _loop(self, stop: asyncio.Event, index: int) -> None:
-        # Idle loops poll in turn (staggered, each every poll_seconds × concurrency), so together
-        # they query as often as one loop would; a loop that finds work keeps going at once.
-        idle = self._poll_seconds * self._concurrency
-        if await _stopped(stop, self._poll_seconds * index):
-            return
-        size = 1
+    async def _ticker(self, stop: asyncio.Event) -> None:
+        # While idle, one loop polls every poll_seconds (whichever waits): the loops query as often
+        # as one would, and a timer that falls due is fired at most poll_seconds late, however the
+        # loops happened to line up after a burst.
+        while not await _stopped(stop, self._poll_seconds):
+            async with self._turn:
+                self._turn.notify(1)
+        async with self._turn:
+            self._turn.notify_all()
+
+    async def _loop(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            try:
-                batch = await self.fire_batch(size)
-            except Exception:  # the database may be briefly away; keep polling
-                log.exception("timer poll failed")
-                batch = Batch()
-            size = self._next_size(size, batch)
-            if batch.claimed == 0 and await _stopped(stop, idle):
-                return
+            async with self._turn:
+                await self._turn.wait()
+            size = 1  # after idling, the first timer found is fired alone, at once
+            while not stop.is_set():  # keep going while there is work
+                try:
+                    batch = await self.fire_batch(size)
+                except Exception:  # the database may be briefly away; keep polling
+                    log.exception("timer poll failed")
+                    break
+                if batch.claimed == 0:
+                    break
+                if batch.claimed == size:  # more may be due: wake another loop to help
+                    async with self._turn:
+                        self._turn.notify(1)
+                size = self._next_size(size, batch)
 
     def _next_size(self, size: int, batch: Batch) -> int:
-        if batch.claimed == 0:
-            return 1  # idle: the next timer found is fired alone, as soon as it is due
         if batch.released or batch.seconds > self._batch_seconds:
             return max(1, size // 2)
         if batch.claimed == size:
