@@ -63,18 +63,18 @@ def create_api(runtime: Runtime[Any], *, title: str, description: str, routers: 
 
 
 def serve_api(app: FastAPI, settings: CommonSettings) -> None:
-    """Serve `app` until SIGTERM. In production one server listens on two sockets: the public
-    port (the app) and the internal port (its docs, schema and metrics)."""
+    """Serve `app` until SIGTERM: on the public port, and where there is an operations port (always
+    in production) one server listens on both sockets, the second serving docs, schema and metrics."""
     import uvicorn
 
     config = uvicorn.Config(app, log_config=None)
-    if settings.environment != "production":
+    internal = settings.operations_port
+    if internal is None:
         config.host, config.port = settings.http_host, settings.http_port
         uvicorn.Server(config).run()
         return
-    config.app = ByPort(app, internal_app(app), settings.internal_port)
-    sockets = [_listen(settings.http_host, port) for port in (settings.http_port, settings.internal_port)]
-    uvicorn.Server(config).run(sockets=sockets)
+    config.app = ByPort(app, internal_app(app), internal)
+    uvicorn.Server(config).run(sockets=[_listen(settings.http_host, port) for port in (settings.http_port, internal)])
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -49,9 +49,10 @@ class CommonSettings(BaseSettings):
     topic_prefix: str = ""
     http_host: str = "127.0.0.1"
     http_port: int = 8000
-    # In production the public port serves no /docs, /redoc, /openapi.json or /metrics: they
-    # are on this port, which only the cluster reaches (docs/operations.md#surface).
-    internal_port: int = 9000
+    # /docs, /redoc, /openapi.json and /metrics on a port of their own, which only the cluster
+    # reaches: always in production (9000 unless set; the public port then has none of them),
+    # elsewhere only when set (docs/operations.md#api-surface).
+    internal_port: int | None = None
     # Request bodies above this are refused with 413 before they are read; a route that takes
     # uploads declares its own limit (trust_common.limits.max_body).
     http_max_body_bytes: int = 1024 * 1024
@@ -139,6 +140,11 @@ class CommonSettings(BaseSettings):
     def placeholder_problems(self) -> list[str]:
         """Service settings add their own secret checks here."""
         return []
+
+    @property
+    def operations_port(self) -> int | None:
+        """Where the API serves its docs, schema and metrics apart from the public port, if anywhere."""
+        return self.internal_port or (9000 if self.environment == "production" else None)
 
     def topic(self, name: str) -> str:
         """The physical topic of a logical one (a prefix isolates test runs and environments)."""
