@@ -105,6 +105,9 @@ employee_accounts = Table(
     Column("face_result_ciphertext", LargeBinary),
     Column("face_result_key_id", String(50)),
     Column("face_verified_at", DateTime(timezone=True)),
+    # Issue 13: face checks (paid provider calls) of this activation in the current window.
+    Column("face_checks", Integer, nullable=False, server_default=text("0")),
+    Column("face_checks_since", DateTime(timezone=True)),
     Column("phone_ciphertext", LargeBinary),
     Column("phone_key_id", String(50)),
     Column("phone_hash", String(64)),
@@ -161,6 +164,17 @@ employee_sessions = Table(
     Column("holder_generation", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+
+# Issue 13: sign-in attempts per key ("account:<sha256 of the login email>", "address:<client address>"), in
+# PostgreSQL so every replica sees the same counts.
+sign_in_attempts = Table(
+    "sign_in_attempts", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("last_at", DateTime(timezone=True), nullable=False),
+    Column("blocked_until", DateTime(timezone=True)),
 )
 
 

@@ -6,9 +6,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from employee_accounts.domain.account import EmployeeAccount, Status
 from employee_accounts.domain.department import Department
@@ -21,6 +21,7 @@ from employee_accounts.domain.errors import (
 )
 from employee_accounts.domain.invitation import Invitation, InvitationStatus
 from employee_accounts.domain.position import Position
+from employee_accounts.domain.throttling import AttemptCounter
 from employee_accounts.domain.values import Permissions
 from employee_accounts.orm import (
     authorisation_changes,
@@ -28,6 +29,7 @@ from employee_accounts.orm import (
     employee_sessions,
     enterprises,
     invitations,
+    sign_in_attempts,
 )
 from trust_common import uow
 from trust_common.contracts.employee_accounts import EmployeeAccountKind
@@ -159,6 +161,11 @@ class EmployeeAccountRepository:
     async def grant_facts(self, account: EmployeeAccount) -> GrantFacts:
         return await grant_facts(self.session, account)
 
+    async def end_sessions(self, account: EmployeeAccount) -> None:
+        """Issue 13: every session of the account ends (a password change, a handover)."""
+        await self.session.execute(delete(employee_sessions).where(
+            employee_sessions.c.employee_account_id == account.id))
+
     async def open_session(self, token_hash: str, account: EmployeeAccount, now: datetime,
                            lifetime: timedelta) -> None:
         """EMP-8: a session of the account's current holder (a later handover or departure ends it, EMP-9)."""
@@ -263,6 +270,38 @@ class PlatformFacts:
         return [AccountSnapshot.model_validate(s) for s in (await self.session.execute(stmt)).scalars()]
 
 
+class SignInAttempts:
+    """Issue 13: the attempt counters. Each admission is its own short transaction (the row locked, so concurrent
+    attempts queue), committed whatever becomes of the request: a refused or failed sign-in still counts."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def admit(self, key: str, limit: int, now: datetime) -> None:
+        async with self.sessions() as session, session.begin():
+            await session.execute(pg_insert(sign_in_attempts).values(key=key, attempts=0, last_at=now)
+                                  .on_conflict_do_nothing(index_elements=[sign_in_attempts.c.key]))
+            row = (await session.execute(select(sign_in_attempts).where(sign_in_attempts.c.key == key)
+                                         .with_for_update())).mappings().one()
+            counter = AttemptCounter(row["attempts"], row["last_at"], row["blocked_until"])
+            try:
+                counter.admit(limit, now)
+            finally:
+                await session.execute(update(sign_in_attempts).where(sign_in_attempts.c.key == key).values(
+                    attempts=counter.attempts, last_at=counter.last_at, blocked_until=counter.blocked_until))
+
+    async def succeeded(self, account_key: str, other_keys: list[tuple[str, int]]) -> None:
+        """A success clears the account's counter and takes its own attempt off the others (an address shared by
+        many employees is limited by its failures, not by their daily sign-ins)."""
+        async with self.sessions() as session, session.begin():
+            await session.execute(delete(sign_in_attempts).where(sign_in_attempts.c.key == account_key))
+            for key, limit in other_keys:
+                attempts = func.greatest(sign_in_attempts.c.attempts - 1, 0)
+                await session.execute(update(sign_in_attempts).where(sign_in_attempts.c.key == key).values(
+                    attempts=attempts, blocked_until=case((attempts < limit, None),
+                                                          else_=sign_in_attempts.c.blocked_until)))
+
+
 class AuditTrail:
     """EMP-19: every change of an authorisation, who made it, before and after (read back by the enterprise)."""
 
@@ -286,6 +325,7 @@ class UnitOfWork(uow.UnitOfWork):
     invitations: InvitationRepository
     platform: PlatformFacts
     audit: AuditTrail
+    sign_in_attempts: SignInAttempts
 
     def open_repositories(self) -> None:
         self.enterprises = EnterpriseRepository(self.session)
@@ -295,3 +335,4 @@ class UnitOfWork(uow.UnitOfWork):
         self.invitations = InvitationRepository(self.session)
         self.platform = PlatformFacts(self.session)
         self.audit = AuditTrail(self.session)
+        self.sign_in_attempts = SignInAttempts(self._sessions)

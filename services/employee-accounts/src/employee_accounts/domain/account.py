@@ -21,6 +21,7 @@ from employee_accounts.domain.errors import (
     WrongState,
 )
 from employee_accounts.domain.policies import SHOWCASE_DEPOSIT_CNY, require_validity_settable, showcase_shortfalls
+from employee_accounts.domain.throttling import admit_face_check
 from employee_accounts.domain.values import (
     AuthorisationChange,
     ClientInfo,
@@ -57,6 +58,8 @@ class EmployeeAccount(Aggregate):
     face_result_ciphertext: bytes | None
     face_result_key_id: str | None
     face_verified_at: datetime | None
+    face_checks: int
+    face_checks_since: datetime | None
     phone_ciphertext: bytes | None
     phone_key_id: str | None
     phone_hash: str | None
@@ -156,6 +159,11 @@ class EmployeeAccount(Aggregate):
             self.face_verified_at = now
             self.record(ev.EmployeeFaceVerified(**self._account_ids(), verified_at=now))  # X-2; never outcome or score
         return result.matched
+
+    def admit_face_check(self, now: datetime) -> None:
+        """Issue 13: a cap on face checks of this activation (each is a paid provider call); counted before the
+        provider is asked, kept even when the check fails."""
+        self.face_checks, self.face_checks_since = admit_face_check(self.face_checks, self.face_checks_since, now)
 
     @property
     def face_verified(self) -> bool:
@@ -423,6 +431,7 @@ class EmployeeAccount(Aggregate):
 
     def _clear_holder(self) -> None:
         self.face_result_ciphertext = self.face_result_key_id = self.face_verified_at = None
+        self.face_checks, self.face_checks_since = 0, None  # a new holder's activation has its own cap
         self.phone_ciphertext = self.phone_key_id = self.phone_hash = self.phone_masked = None
         self.password_changed = False
         self.activated_at = self.departed_at = None

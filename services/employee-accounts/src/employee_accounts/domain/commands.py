@@ -150,6 +150,7 @@ class LogIn:
     login_email: str
     password: str = field(repr=False)
     client: ClientInfo = field(default_factory=lambda: ClientInfo("", ()))
+    client_address: str | None = None  # issue 13: attempts are limited per client address too
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Typed refusals of the employee-account rules; each names the rule it enforces."""
 from __future__ import annotations
 
-from trust_common.problems import Conflict, Forbidden, Invalid, NotFound, NotSupported, RuleViolation
+from trust_common.problems import Conflict, Forbidden, Invalid, NotFound, NotSupported, Problem, RuleViolation
 
 
 class QuotaExhausted(RuleViolation):
@@ -42,6 +42,18 @@ class FaceCheckFailed(RuleViolation):
 
 class InvalidCredentials(Forbidden):
     status, slug, title, rule = 401, "invalid-credentials", "Email or password is wrong", "EMP-8"
+
+
+class SignInThrottled(Problem):
+    """Issue 13: answered 429 with `Retry-After` (the `retry_after` extension, in seconds)."""
+
+    status, slug, title, rule = 429, "sign-in-throttled", "Too many sign-in attempts", "EMP-8"
+
+
+class FaceChecksExhausted(Problem):
+    """Issue 13: each face check is a paid provider call; 429 with `Retry-After`."""
+
+    status, slug, title, rule = 429, "face-checks-exhausted", "Too many face checks for this activation", "EMP-8"
 
 
 class DepartureRefused(RuleViolation):

@@ -130,6 +130,7 @@ async def hand_over_account(cmd: c.HandOverAccount, uow: UnitOfWork, vault: Pers
     password_hash = await passwords.hash(cmd.password)
     account.hand_over(login_email=email, password_hash=password_hash, info=info, position_id=cmd.position_id,
                       department_id=cmd.department_id, now=uow.clock.now())
+    await uow.employee_accounts.end_sessions(account)  # issue 13: no session outlives the handover
     await uow.commit()
     return account
 
