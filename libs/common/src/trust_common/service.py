@@ -91,7 +91,9 @@ class Service(Generic[S]):
 
     def dependencies(self, runtime: Runtime[S]) -> dict[str, Any]:
         """What handlers may ask for by name."""
-        named: dict[str, Any] = {"settings": runtime.settings, "clock": runtime.clock}
+        # `uow_factory`: a unit of work of the handler's own, for a step that must commit apart from the
+        # message's (e.g. the notifier records a send the moment it is accepted, NOTE-4).
+        named: dict[str, Any] = {"settings": runtime.settings, "clock": runtime.clock, "uow_factory": runtime.uow}
         if dataclasses.is_dataclass(runtime.adapters):
             named.update({f.name: getattr(runtime.adapters, f.name) for f in dataclasses.fields(runtime.adapters)})
         return named
