@@ -1,6 +1,7 @@
 """The notifier against the real stack, a real SMTP sink and a real webhook receiver."""
 from __future__ import annotations
 
+import ipaddress
 import socket
 import uuid
 from dataclasses import dataclass
@@ -9,8 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from notifier.adapters.egress import EgressGuard, IPAddress, SystemResolver
 from notifier.adapters.email import SmtpTransport
 from notifier.adapters.smtp_sink import MailSink
+from notifier.adapters.webhooks import HttpWebhookTransport
 from notifier.handlers.deliveries import ATTEMPT_TIMER
 from notifier.handlers.windows import REMINDER_TIMER
 from notifier.orm import deliveries
@@ -90,12 +93,33 @@ class Stack:
         await eventually(settled)
 
 
+class SteeredResolver:
+    """The system resolver, except for names a test points at an address of its choice."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, list[str]] = {}
+
+    async def resolve(self, host: str, port: int) -> list[IPAddress]:
+        if host in self.names:
+            return [ipaddress.ip_address(a) for a in self.names[host]]
+        return await SystemResolver().resolve(host, port)
+
+
 @pytest.fixture(scope="session")
-async def stack(notifier: ServiceUnderTest, clock: ManualClock, kafka_topics, tmp_path_factory):
+def resolver() -> SteeredResolver:
+    return SteeredResolver()
+
+
+@pytest.fixture(scope="session")
+async def stack(notifier: ServiceUnderTest, clock: ManualClock, kafka_topics, tmp_path_factory, resolver):
     sink = MailSink(tmp_path_factory.mktemp("mail"), port=free_port()).start()
     receiver = await WebhookReceiver(now=clock.now).start()
-    # The worker sends through a real SMTP client to this session's sink.
-    notifier.replace_adapters(email=SmtpTransport(notifier.settings.model_copy(update={"smtp_port": sink.port})))
+    # The worker sends through a real SMTP client to this session's sink, and posts to this session's
+    # receiver on 127.0.0.1: loopback is let through explicitly, as TRUST_WEBHOOK_ALLOW_LOOPBACK does
+    # in development (production refuses it); names resolve through a resolver a test can steer.
+    guard = EgressGuard(resolver, allow_http=True, allow_loopback=True)
+    notifier.replace_adapters(email=SmtpTransport(notifier.settings.model_copy(update={"smtp_port": sink.port})),
+                              egress=guard, webhooks=HttpWebhookTransport(guard, 5.0))
     await notifier.stop_worker()
     await notifier.start_worker()
     async with PlatformPublisher(kafka_topics) as platform:

@@ -2,10 +2,10 @@
 worker, migrations and test harness."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from notifier.adapters.egress import EgressGuard, SystemResolver
 from notifier.adapters.email import EmailTransport, SmtpTransport
 from notifier.adapters.webhooks import HttpWebhookTransport, WebhookTransport
 from notifier.domain import commands
@@ -29,22 +29,17 @@ class Adapters:
     email: EmailTransport  # NOTE-4: mail to recipients (SMTP; the local stack's sink in development)
     webhooks: WebhookTransport  # NOTE-4: signed POSTs to tenants' endpoints
     sealer: Sealer  # X-4: webhook signing secrets at rest
-    # A unit of work of its own: a delivery's claim commits before the send (NOTE-4).
-    claims: Callable[[], UnitOfWork]
+    egress: EgressGuard  # issue 13: where a webhook URL may point, at registration and at every delivery
 
 
 def adapters(runtime: Runtime[Settings]) -> Adapters:
     settings = runtime.settings
-
-    def claims() -> UnitOfWork:
-        uow = runtime.uow()
-        assert isinstance(uow, UnitOfWork)  # the runtime builds this service's unit of work
-        return uow
-
+    egress = EgressGuard(SystemResolver(), allow_http=settings.webhook_allow_http,
+                         allow_loopback=settings.webhook_allow_loopback)
     return Adapters(
-        email=SmtpTransport(settings), webhooks=HttpWebhookTransport(settings),
+        email=SmtpTransport(settings), webhooks=HttpWebhookTransport(egress, settings.webhook_timeout_seconds),
         sealer=Sealer.from_settings(settings.webhook_secret_keys, settings.webhook_secret_active_key_id),
-        claims=claims)
+        egress=egress)
 
 
 SERVICE = Service(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,10 +67,14 @@ class EndpointRepository:
     def add(self, endpoint: WebhookEndpoint) -> None:
         self.session.add(endpoint)
 
-    async def active_ids(self, tenant: Tenant | None) -> list[str]:
+    async def active_ids(self, tenant: Tenant | None, *, for_update: bool = False) -> list[str]:
         """The tenant's active endpoints, each of which gets a copy of its notifications."""
         if tenant is None:
             return []
+        if for_update:
+            # Two registrations racing for the last place under the cap take turns (per tenant).
+            await self.session.execute(select(func.pg_advisory_xact_lock(
+                func.hashtextextended(f"webhook-endpoints:{tenant.kind}:{tenant.id}", 0))))
         stmt = select(webhook_endpoints.c.id).where(
             webhook_endpoints.c.tenant_kind == tenant.kind, webhook_endpoints.c.tenant_id == tenant.id,
             webhook_endpoints.c.active.is_(True))
