@@ -99,13 +99,15 @@ SERVICE = Service(
         c.ApproveMerchantModule: storefront.approve_merchant_module,
     },
     # Platform accounts: projected first, then held departures settle (EMP-9) and deleted authorisations end
-    # (EMP-13); certification decisions certify or suspend the enterprise (EMP-18).
+    # (EMP-13); certification decisions certify or suspend the enterprise (EMP-18); a free enterprise account is
+    # known as uncertified (CERT-11).
     events=handlers(
         ACCOUNT_PROJECTION,
         {AccountRegistered: accounts.on_account_fact, AccountChanged: accounts.on_account_fact,
          AccountDeleted: accounts.on_account_fact},
         {cert.ApplicationApproved: organisation.on_approved, cert.CertificationRenewed: organisation.on_renewed,
-         cert.CertificationExpired: organisation.on_expired, cert.CertificationCancelled: organisation.on_cancelled},
+         cert.CertificationExpired: organisation.on_expired, cert.CertificationCancelled: organisation.on_cancelled,
+         cert.EnterpriseAccountOpened: organisation.on_free_account_opened},
     ),
     # EMP-12's 48-hour lapse; EMP-21's reminders 7 days and 1 day before the validity ends, and its end.
     timers={invitations.LAPSE_TIMER: invitations.lapse_invitation,

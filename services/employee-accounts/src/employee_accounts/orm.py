@@ -52,6 +52,11 @@ enterprises = Table(
     Column("certification_id", String(100)),
     Column("valid_until", DateTime(timezone=True)),
     Column("grants_suspended", Boolean, nullable=False),
+    Column("free_account_opened_at", DateTime(timezone=True)),  # CERT-11
+    # Issue 15: since when the certification state holds and which certification event set it.
+    Column("state_since", DateTime(timezone=True)),
+    Column("state_event_type", String(200)),
+    Column("state_event_id", String(64)),
     *_stamps(),
 )
 

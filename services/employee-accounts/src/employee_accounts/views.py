@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from employee_accounts.domain.account import EmployeeAccount, Status
 from employee_accounts.domain.catalogue import quota_for
 from employee_accounts.domain.department import Department
+from employee_accounts.domain.enterprise import Enterprise
 from employee_accounts.domain.errors import EmployeeAccountNotFound, PositionNotFound
 from employee_accounts.domain.invitation import Invitation
 from employee_accounts.domain.policies import merchant_page_visible
@@ -33,6 +34,11 @@ async def employee_account(session: AsyncSession, account_id: str, enterprise_id
     if account is None:
         raise EmployeeAccountNotFound(f"no employee account {account_id}")
     return account
+
+
+async def enterprise(session: AsyncSession, enterprise_id: str) -> Enterprise | None:
+    """Issue 15: the enterprise as certification events made it here (None: none heard yet)."""
+    return await session.get(Enterprise, enterprise_id)
 
 
 async def my_authorisation(session: AsyncSession, personal_account_id: str) -> EmployeeAccount:

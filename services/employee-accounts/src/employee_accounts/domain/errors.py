@@ -110,6 +110,10 @@ class AffiliationAlwaysShown(RuleViolation):
     slug, title, rule = "affiliation-always-shown", "An employee account always shows its enterprise", "EMP-22"
 
 
+class EnterpriseUncertified(RuleViolation):
+    slug, title, rule = "enterprise-uncertified", "The enterprise account is not certified", "CERT-11"
+
+
 class WrongState(Conflict):
     slug, title = "wrong-state", "Not possible in the current state"
 

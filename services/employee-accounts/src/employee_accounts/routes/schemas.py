@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 from employee_accounts.domain.account import EmployeeAccount
 from employee_accounts.domain.commands import EmployeeDetails
 from employee_accounts.domain.department import Department
+from employee_accounts.domain.enterprise import Enterprise
 from employee_accounts.domain.errors import PasswordRejected
 from employee_accounts.domain.invitation import Invitation
 from employee_accounts.domain.position import Position
@@ -306,6 +307,35 @@ class EntitlementsPublic(BaseModel):
     marketing_exemptions: list[str]
     valid_until: datetime | None
     as_of: datetime
+
+
+class CertificationStatePublic(BaseModel):
+    """Issue 15: the enterprise's certification as employee-accounts sees it."""
+
+    state: str  # "certified" | "suspended" | "uncertified"
+    since: datetime | None  # when the certification event that set the state occurred (None: nothing heard)
+    event_type: str | None  # e.g. "certification.application.approved"
+    event_id: str | None
+    certification_id: str | None  # the application whose certification is (or was) in force
+    valid_until: datetime | None
+    free_account_opened_at: datetime | None  # CERT-11
+
+
+class EnterprisePublic(BaseModel):
+    id: str
+    certification: CertificationStatePublic
+    grants_suspended: bool  # EMP-18
+
+    @classmethod
+    def of(cls, enterprise_id: str, e: Enterprise | None) -> EnterprisePublic:
+        if e is None:
+            return cls(id=enterprise_id, grants_suspended=False, certification=CertificationStatePublic(
+                state="uncertified", since=None, event_type=None, event_id=None, certification_id=None,
+                valid_until=None, free_account_opened_at=None))
+        return cls(id=e.id, grants_suspended=e.grants_suspended, certification=CertificationStatePublic(
+            state=str(e.certification_state), since=e.state_since, event_type=e.state_event_type,
+            event_id=e.state_event_id, certification_id=e.certification_id, valid_until=e.valid_until,
+            free_account_opened_at=e.free_account_opened_at))
 
 
 class MerchantModuleIn(BaseModel):
