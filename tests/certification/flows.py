@@ -28,12 +28,14 @@ BRAND = "Acme Coffee"
 
 
 async def seed_account(service: ServiceUnderTest, account_id: str | None = None, *,
-                       username: str = f"{BRAND} Official", **facts: object) -> AccountSnapshot:
-    """Put an account in the service's platform projection as the consumer would."""
+                       username: str = f"{BRAND} Official", avatar_url: str = "https://img/a.png",
+                       sequence: int = 1, **facts: object) -> AccountSnapshot:
+    """Put an account in the service's platform projection as the consumer would (a later `sequence`
+    replaces an earlier snapshot of the same account)."""
     account = account_snapshot(account_id or new_id("acc"), username=username, country="CN",
-                               avatar_url="https://img/a.png", **facts)
+                               avatar_url=avatar_url, **facts)
     envelope = EventEnvelope.wrap(AccountRegistered(account_id=account.account_id, account=account),
-                                  source="platform", sequence=1, occurred_at=service.clock.now())
+                                  source="platform", sequence=sequence, occurred_at=service.clock.now())
     async with service.runtime.uow() as uow:
         await project_account(envelope.parse(), envelope, uow)  # type: ignore[arg-type]
         await uow.commit()

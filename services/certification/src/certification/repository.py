@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from certification.domain import errors
 from certification.domain.application import Application
 from certification.domain.enterprise_account import EnterpriseAccount
-from certification.domain.records import SisterCertification
+from certification.domain.records import Document, SisterCertification
 from certification.domain.states import IN_AUDIT, TERMINAL, Status
 from certification.orm import applications, documents, enterprise_accounts, fee_ledger, sister_app_certifications
 from trust_common.contracts.platform import SisterAppCertificationChanged
@@ -90,9 +90,11 @@ class ApplicationRepository:
             stmt = stmt.where(applications.c.renewal_of == renewal_of)
         return (await self.session.execute(stmt.limit(1))).first() is not None
 
-    async def file_in_use(self, storage_key: str) -> bool:
-        """Whether a current (not superseded) document still points at this stored file (renewals copy them)."""
-        stmt = select(documents.c.id).where(documents.c.storage_key == storage_key, documents.c.superseded.is_(False))
+    async def file_in_use(self, document: Document) -> bool:
+        """Whether another current (not superseded) document points at this one's stored file (a renewal's
+        copy does)."""
+        stmt = select(documents.c.id).where(documents.c.storage_key == document.storage_key,
+                                            documents.c.id != document.id, documents.c.superseded.is_(False))
         return (await self.session.execute(stmt.limit(1))).first() is not None
 
     async def count_overdue(self, now: datetime) -> int:

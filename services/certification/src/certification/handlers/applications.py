@@ -50,7 +50,7 @@ async def upload_document(cmd: commands.UploadDocument, uow: UnitOfWork, storage
                             stored.sha256, now)
         replaced = app.attach_document(document, cmd.actor, now)
         # Issue 13: a superseded upload is deleted, unless a renewal's copy still uses the same file.
-        orphaned = [old.storage_key for old in replaced if not await uow.applications.file_in_use(old.storage_key)]
+        orphaned = [old.storage_key for old in replaced if not await uow.applications.file_in_use(old)]
         await uow.commit()
     except BaseException:
         await storage.delete(stored.key)
