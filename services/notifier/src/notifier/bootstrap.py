@@ -83,6 +83,12 @@ SERVICE = Service(
         cert.CertificationCancelled: notices.certification_cancelled,
         # NOTE-3: a departing employee must unbind their real name.
         emp.EmployeeDepartureAwaitingRealNameUnbinding: notices.departure_awaiting_unbinding,
+        # NOTE-5: authorisation changed (EMP-19), validity ending and ended (EMP-21), support answers (SHOP-12).
+        emp.AuthorisationChanged: notices.authorisation_changed,
+        emp.AuthorisationValidityEnding: notices.authorisation_validity_ending,
+        emp.AuthorisationValidityEnded: notices.authorisation_validity_ended,
+        shop.SupportCaseResolved: notices.support_case_answered,
+        shop.SupportCaseDeclined: notices.support_case_answered,
     }),
     timers={
         deliveries.ATTEMPT_TIMER: deliveries.attempt_delivery,  # NOTE-4
