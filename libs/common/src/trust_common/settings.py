@@ -18,7 +18,6 @@ PLACEHOLDER_SECRETS = frozenset({"", "changethis", "dev-only-secret-not-for-prod
                                  "password"})
 
 Environment = Literal["development", "test", "production"]
-ENVIRONMENTS = ("development", "test", "production")
 # RFC 7518 3.2: an HMAC key at least as long as the hash output (an unknown HS* gets the longest).
 MIN_HMAC_SECRET_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 ASYMMETRIC_PREFIXES = ("RS", "ES", "PS", "Ed")
@@ -165,7 +164,7 @@ def _placeholder_password(url: str) -> bool:
         password = make_url(url).password
     except ArgumentError:
         return False  # not a URL at all: the engine refuses it with a clearer message
-    return password is not None and str(password).lower() in PLACEHOLDER_SECRETS | {"trust", "postgres"}
+    return password is not None and str(password).lower() in PLACEHOLDER_SECRETS | {"postgres"}
 
 
 def load_settings(settings_class: type[S], **values: Any) -> S:
