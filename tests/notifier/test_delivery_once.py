@@ -241,3 +241,55 @@ async def _published_types(stack, delivery_id: str) -> set[str]:
     async with stack.service.runtime.sessions() as session:
         return set((await session.execute(select(outbox.c.event_type).where(
             outbox.c.message_key == delivery_id))).scalars())
+
+
+async def test_operators_replay_dead_letters_in_bulk_by_selection_or_by_endpoint(stack):
+    """NOTE-4 (docs/operations.md, issue 15): a selection by id (what is not a dead letter is skipped and
+    named) or all of one endpoint's, in one call, same authorisation as the single replay, same ids."""
+    creator, merchant = await stack.account(), await stack.account()
+    shop_id = f"shop-{uuid.uuid4().hex[:8]}"
+    path_a, endpoint_a = await register_endpoint(stack, merchant, shop_id=shop_id)
+    path_b, endpoint_b = await register_endpoint(stack, merchant, shop_id=shop_id)
+    stack.receiver.failing |= {path_a, path_b}
+    for _ in range(2):
+        await stack.publish(invitation_sent(stack, shop_invitation(stack, creator, merchant, shop_id)))
+    await eventually(lambda: _counted(stack, 4, channel="webhook", status="retrying"))
+    for _ in range(stack.service.settings.delivery_max_attempts):
+        await stack.advance(hours=1)
+    dead_a = sorted(r.id for r in await stack.deliveries(recipient=endpoint_a["id"], status="dead_lettered"))
+    dead_b = sorted(r.id for r in await stack.deliveries(recipient=endpoint_b["id"], status="dead_lettered"))
+    assert len(dead_a) == len(dead_b) == 2
+    mail, *_ = await eventually(lambda: _counted(stack, 1, recipient=creator, channel="email", status="delivered"))
+    stack.receiver.failing -= {path_a, path_b}
+
+    async with stack.client(merchant, Role.MERCHANT, shop_ids=[shop_id]) as tenant:
+        refused = await tenant.post("/v1/dead-letters/replay", json={"endpoint_id": endpoint_a["id"]})
+        assert refused.status_code == 403
+    async with stack.client("ops-1", Role.SUPPORT) as operator:
+        for bad in ({}, {"delivery_ids": [dead_a[0]], "endpoint_id": endpoint_a["id"]}, {"delivery_ids": []},
+                    {"delivery_ids": ["x"] * 501}):
+            invalid = await operator.post("/v1/dead-letters/replay", json=bad)
+            assert invalid.status_code in (400, 422) and invalid.headers["content-type"].startswith(
+                "application/problem+json"), invalid.text
+        selection = await operator.post("/v1/dead-letters/replay", json={
+            "delivery_ids": [dead_a[0], mail.id, "no-such-delivery"]})
+        assert selection.status_code == 202, selection.text
+        assert selection.json()["replayed"] == [dead_a[0]]
+        assert {(s["id"], s["reason"]) for s in selection.json()["skipped"]} == {
+            (mail.id, "not_dead_lettered"), ("no-such-delivery", "not_found")}
+        whole = await operator.post("/v1/dead-letters/replay", json={"endpoint_id": endpoint_b["id"]})
+        assert whole.status_code == 202, whole.text
+        assert sorted(whole.json()["replayed"]) == dead_b and whole.json()["remaining"] == 0
+        again = await operator.post("/v1/dead-letters/replay", json={"endpoint_id": endpoint_b["id"]})
+        assert again.json()["replayed"] == []  # replayed once, not twice
+    for delivery_id in [dead_a[0], *dead_b]:
+        await eventually(lambda delivery_id=delivery_id: _delivered(stack, delivery_id))
+    [still_dead] = await stack.deliveries(id=dead_a[1])
+    assert still_dead.status == "dead_lettered"  # not selected, not replayed
+    delivered_ids = {r.headers["trust-delivery-id"] for r in stack.receiver.at(path_b)}
+    assert set(dead_b) <= delivered_ids  # the same delivery ids as the failed attempts
+
+
+async def _counted(stack, n: int, **where: str):
+    rows = await stack.deliveries(**where)
+    return rows if len(rows) >= n else None

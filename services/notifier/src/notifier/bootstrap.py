@@ -58,6 +58,7 @@ SERVICE = Service(
         commands.RotateEndpointSecret: webhooks.rotate_secret,
         commands.DisableEndpoint: webhooks.disable_endpoint,
         commands.ReplayDelivery: deliveries.replay_delivery,
+        commands.ReplayDeliveries: deliveries.replay_deliveries,
     },
     events=handlers(ACCOUNT_PROJECTION, {
         # NOTE-1: both 48-hour windows, opened, closed early, or lapsed.

@@ -13,7 +13,7 @@ from notifier.domain.notification import Notification, Tenant
 from notifier.domain.preferences import Preferences
 from notifier.domain.webhooks import WebhookEndpoint
 from notifier.domain.window import ConfirmationWindow
-from notifier.orm import notifications, preferences, webhook_endpoints
+from notifier.orm import deliveries, notifications, preferences, webhook_endpoints
 from trust_common import uow
 from trust_common.contracts.notifier import Channel
 
@@ -44,6 +44,13 @@ class DeliveryRepository:
 
     async def get(self, delivery_id: str, *, for_update: bool = False) -> Delivery | None:
         return await self.session.get(Delivery, delivery_id, with_for_update=for_update or None)
+
+    async def dead_lettered_ids(self, endpoint_id: str, limit: int) -> list[str]:
+        """An endpoint's dead letters, oldest first (NOTE-4: replayed in bulk)."""
+        stmt = select(deliveries.c.id).where(
+            deliveries.c.channel == str(Channel.WEBHOOK), deliveries.c.recipient == endpoint_id,
+            deliveries.c.status == "dead_lettered").order_by(deliveries.c.updated_at, deliveries.c.id).limit(limit)
+        return list((await self.session.execute(stmt)).scalars())
 
 
 class WindowRepository:
