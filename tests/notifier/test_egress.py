@@ -98,15 +98,16 @@ async def _register(stack, url: str):
 
 
 @pytest.mark.parametrize("url", LITERAL_CORPUS[:20] + ["http://rebind.example.test/hook"])
-async def test_registration_refuses_the_corpus_with_a_problem(stack, resolver, url):
-    resolver.names["rebind.example.test"] = ["10.0.0.1"]
+async def test_registration_refuses_the_corpus_with_a_problem(stack, url):
+    stack.resolver.names["rebind.example.test"] = ["10.0.0.1"]
     response = await _register(stack, url)
     assert response.status_code == 400, response.text
     problem = response.json()
     assert problem["type"].endswith("invalid-webhook-url") and problem["rule"] == "NOTE-4"
 
 
-async def test_a_name_that_later_resolves_to_a_private_address_is_refused_at_delivery(stack, resolver):
+async def test_a_name_that_later_resolves_to_a_private_address_is_refused_at_delivery(stack):
+    resolver = stack.resolver
     """DNS rebinding: the name passed at registration (loopback, allowed in tests), then points at
     10.0.0.1; the delivery is refused before any connection, and the tenant sees only the class."""
     name = f"hooks-{uuid.uuid4().hex[:6]}.example.test"
@@ -144,7 +145,7 @@ async def test_a_tenant_sees_an_outcome_class_never_the_network_error(stack):
     stack.receiver.failing.discard(path)
 
 
-async def test_a_closed_port_is_connection_failed(stack, resolver):
+async def test_a_closed_port_is_connection_failed(stack):
     creator, merchant = await stack.account(), await stack.account()
     shop_id = f"shop-{uuid.uuid4().hex[:8]}"
     async with stack.client(merchant, Role.MERCHANT, shop_ids=[shop_id]) as client:
@@ -194,3 +195,24 @@ async def test_endpoints_per_tenant_are_capped_with_a_problem_naming_the_setting
         again = await client.post("/v1/webhook-endpoints",
                                   json={"url": stack.receiver.url("/cap/y"), "shop_id": shop_id})
         assert again.status_code == 201, again.text
+
+
+async def test_webhook_and_smtp_calls_are_client_spans_and_the_receiver_gets_traceparent(stack, spans):
+    """Issue 15: the receiver can join our trace; SMTP and webhook calls are client spans of the delivery."""
+    creator, merchant = await stack.account(), await stack.account()
+    shop_id = f"shop-{uuid.uuid4().hex[:8]}"
+    path, _ = await register_endpoint(stack, merchant, shop_id=shop_id)
+    spans.clear()
+    await stack.publish(invitation_sent(stack, shop_invitation(stack, creator, merchant, shop_id)))
+    [hook] = await eventually(lambda: stack.receiver.at(path))
+    await eventually(lambda: stack.mails_to(creator))
+
+    def client_spans():
+        found = {s.name: s for s in spans.get_finished_spans() if s.kind.name == "CLIENT"}
+        return found if {"webhook POST", "smtp send"} <= set(found) else None
+    found = await eventually(client_spans)
+    version, trace_id, span_id, _flags = hook.headers["traceparent"].split("-")
+    webhook = found["webhook POST"]
+    assert (trace_id, span_id) == (format(webhook.context.trace_id, "032x"), format(webhook.context.span_id, "016x"))
+    assert webhook.attributes["http.response.status_code"] == 204
+    assert "?" not in webhook.attributes["url.full"] and found["smtp send"].parent is not None

@@ -37,7 +37,8 @@ def adapters(runtime: Runtime[Settings]) -> Adapters:
     egress = EgressGuard(SystemResolver(), allow_http=settings.webhook_allow_http,
                          allow_loopback=settings.webhook_allow_loopback)
     return Adapters(
-        email=SmtpTransport(settings), webhooks=HttpWebhookTransport(egress, settings.webhook_timeout_seconds),
+        email=SmtpTransport(settings, runtime.tracer_provider),
+        webhooks=HttpWebhookTransport(egress, settings.webhook_timeout_seconds, runtime.tracer_provider),
         sealer=Sealer.from_settings(settings.webhook_secret_keys, settings.webhook_secret_active_key_id),
         egress=egress)
 

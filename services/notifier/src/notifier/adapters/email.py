@@ -16,8 +16,6 @@ from opentelemetry import trace
 from notifier.adapters import ChannelError
 from notifier.settings import Settings
 
-tracer = trace.get_tracer(__name__)
-
 
 @dataclass(frozen=True)
 class Email:
@@ -35,8 +33,9 @@ class EmailTransport(Protocol):
 class SmtpTransport:
     """smtplib in a worker thread: a real SMTP conversation, without another dependency."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, tracer_provider: trace.TracerProvider | None = None) -> None:
         self._settings = settings
+        self._tracer = trace.get_tracer(__name__, tracer_provider=tracer_provider)
 
     async def send(self, email: Email) -> None:
         # The thread runs in a copy of this context, so its client span joins the delivery's trace.
@@ -51,7 +50,7 @@ class SmtpTransport:
         message["Message-ID"] = email.message_id
         message["X-Trust-Delivery-Id"] = email.delivery_id
         message.set_content(email.body)
-        with tracer.start_as_current_span("smtp send", kind=trace.SpanKind.CLIENT, attributes={
+        with self._tracer.start_as_current_span("smtp send", kind=trace.SpanKind.CLIENT, attributes={
                 "server.address": settings.smtp_host, "server.port": settings.smtp_port}) as span:
             try:
                 with smtplib.SMTP(settings.smtp_host, settings.smtp_port,

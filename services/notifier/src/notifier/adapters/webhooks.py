@@ -6,7 +6,6 @@ Every post is checked by the egress guard first (issue 13) and goes to the addre
 checked, with the endpoint's name as `Host` and TLS server name, and never follows a redirect."""
 from __future__ import annotations
 
-import logging
 from typing import Protocol
 
 import httpx
@@ -14,9 +13,6 @@ from opentelemetry import propagate, trace
 
 from notifier.adapters import ChannelError
 from notifier.adapters.egress import EgressGuard, EgressRefused, redact
-
-log = logging.getLogger(__name__)
-tracer = trace.get_tracer(__name__)
 
 
 class WebhookTransport(Protocol):
@@ -26,12 +22,14 @@ class WebhookTransport(Protocol):
 class HttpWebhookTransport:
     """POSTs the signed body; anything but a 2xx is a failure."""
 
-    def __init__(self, guard: EgressGuard, timeout_seconds: float) -> None:
+    def __init__(self, guard: EgressGuard, timeout_seconds: float,
+                 tracer_provider: trace.TracerProvider | None = None) -> None:
         self._guard = guard
         self._timeout = timeout_seconds
+        self._tracer = trace.get_tracer(__name__, tracer_provider=tracer_provider)
 
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> None:
-        with tracer.start_as_current_span("webhook POST", kind=trace.SpanKind.CLIENT,
+        with self._tracer.start_as_current_span("webhook POST", kind=trace.SpanKind.CLIENT,
                                           attributes={"http.request.method": "POST", "url.full": redact(url)}) as span:
             try:
                 target = await self._guard.check(url)  # again at every delivery: DNS may have changed
