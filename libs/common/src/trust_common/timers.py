@@ -186,8 +186,10 @@ class TimerPoller:
             self._turn.notify_all()
 
     async def _loop(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
+        while True:
             async with self._turn:
+                if stop.is_set():  # checked under the lock: the ticker's last notify_all cannot be missed
+                    return
                 await self._turn.wait()
             size = 1  # after idling, the first timer found is fired alone, at once
             while not stop.is_set():  # keep going while there is work
