@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from trust_common.auth import Role
+from trust_common.testing.platform import ProjectedPlatform, account_snapshot
+from trust_common.testing.services import eventually
 
 from tests.certification.flows import (
+    BRAND,
     auditor,
     claimed,
     event_data,
@@ -82,3 +85,31 @@ async def test_no_enterprise_account_and_no_certification_is_a_404(certification
     async with auditor(certification) as client:
         missing = await client.get(f"/v1/enterprise-accounts/{new_id('acc')}/badge")
     assert missing.status_code == 404
+
+
+async def test_employee_accounts_refuse_a_free_enterprise_account_opened_here(certification, employee_accounts,
+                                                                              platform):
+    """CERT-11 across services, through the real bus: the free enterprise account opened over this service's
+    HTTP reaches employee-accounts as uncertified, which refuses its employee accounts naming CERT-11."""
+    eid = new_id("ent")
+    await ProjectedPlatform(platform, [certification, employee_accounts]).account(account_snapshot(
+        eid, username=f"{BRAND} Official", country="CN", real_name_verified=True, growth_level="gold"))
+    async with holder(certification, eid) as client:
+        assert (await client.post("/v1/enterprise-accounts", json={"channel": "pc"})).status_code == 201
+    admin = employee_accounts.client(f"admin-{eid}", Role.ENTERPRISE_ADMIN, account_id=eid, enterprise_ids=[eid])
+
+    async def seen() -> dict | None:
+        state = (await admin.get(f"/v1/enterprises/{eid}")).json()["certification"]
+        return state if state.get("event_type") == "certification.enterprise_account.opened" else None
+
+    state = await eventually(seen, timeout=60)
+    assert state["state"] == "uncertified"
+    position = await admin.post(f"/v1/enterprises/{eid}/positions", json={"name": "Sales", "tools": [],
+                                                                           "modules": ["data_centre"]})
+    refused = await admin.post(f"/v1/enterprises/{eid}/employee-accounts", json={
+        "login_email": f"{new_id('e')}@corp.example", "password": "Initial-Pass-1",
+        "employee": {"real_name": "Li Wei", "national_id": "110101199003071234",
+                     "proof_of_employment": {"kind": "company_seal", "document_ref": "doc"}},
+        "position_id": position.json()["id"]})
+    await admin.aclose()
+    assert (refused.status_code, refused.json()["rule"]) == (422, "CERT-11"), refused.text
