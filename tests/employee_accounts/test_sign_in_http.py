@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from employee_accounts.domain.throttling import ACCOUNT_LIMIT, ADDRESS_LIMIT, FACE_CHECK_LIMIT
 
@@ -163,3 +165,16 @@ async def test_a_sign_in_with_an_idempotency_key_keeps_no_token_and_a_replay_doe
     async with world.service.client() as app:
         me = await app.get("/v1/employee/me", headers={**MOBILE, "X-Employee-Session": token})
     assert me.status_code == 200 and me.headers["cache-control"] == "no-store"
+
+
+async def test_idle_counters_are_forgotten_so_the_table_stays_bounded(world):
+    """Issue 13 (bounded resources): a counter idle for a day and not blocking goes with the next attempts."""
+    stale = f"address:{new_id('old')}"
+    long_ago = world.service.clock.now() - timedelta(days=2)
+    async with world.service.runtime.sessions() as session:
+        await session.execute(text("INSERT INTO sign_in_attempts (key, attempts, last_at) VALUES (:k, 3, :at)"),
+                              {"k": stale, "at": long_ago})
+        await session.commit()
+    async with from_address(world, "198.51.100.99") as app:
+        await _sign_in(app, f"{new_id('x')}@corp.example", "Wrong-pass-1")
+    assert await scalar(world.service, "SELECT count(*) FROM sign_in_attempts WHERE key = :k", k=stale) == 0

@@ -180,6 +180,7 @@ sign_in_attempts = Table(
     Column("attempts", Integer, nullable=False),
     Column("last_at", DateTime(timezone=True), nullable=False),
     Column("blocked_until", DateTime(timezone=True)),
+    Index("sign_in_attempts_last_at", "last_at"),  # the stale counters are found by it
 )
 
 

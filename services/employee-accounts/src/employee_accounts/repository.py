@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,7 +21,7 @@ from employee_accounts.domain.errors import (
 )
 from employee_accounts.domain.invitation import Invitation, InvitationStatus
 from employee_accounts.domain.position import Position
-from employee_accounts.domain.throttling import AttemptCounter
+from employee_accounts.domain.throttling import STALE_AFTER, AttemptCounter
 from employee_accounts.domain.values import Permissions
 from employee_accounts.orm import (
     authorisation_changes,
@@ -289,6 +289,17 @@ class SignInAttempts:
             finally:
                 await session.execute(update(sign_in_attempts).where(sign_in_attempts.c.key == key).values(
                     attempts=counter.attempts, last_at=counter.last_at, blocked_until=counter.blocked_until))
+                await self._forget_stale(session, now)
+
+    @staticmethod
+    async def _forget_stale(session: AsyncSession, now: datetime) -> None:
+        """Keeps the table bounded: every attempt removes a few counters idle for a day (no block running);
+        other attempts' rows are skipped, not waited for."""
+        stale = select(sign_in_attempts.c.key).where(
+            sign_in_attempts.c.last_at < now - STALE_AFTER,
+            or_(sign_in_attempts.c.blocked_until.is_(None), sign_in_attempts.c.blocked_until < now),
+        ).order_by(sign_in_attempts.c.last_at).limit(20).with_for_update(skip_locked=True)
+        await session.execute(delete(sign_in_attempts).where(sign_in_attempts.c.key.in_(stale.scalar_subquery())))
 
     async def succeeded(self, account_key: str, other_keys: list[tuple[str, int]]) -> None:
         """A success clears the account's counter and takes its own attempt off the others (an address shared by

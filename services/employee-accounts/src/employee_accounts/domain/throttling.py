@@ -14,6 +14,7 @@ ACCOUNT_LIMIT = 5  # attempts on one login email before back-off
 ADDRESS_LIMIT = 30  # attempts from one client address before back-off (several employees may share one)
 FIRST_BLOCK = timedelta(seconds=30)
 LONGEST_BLOCK = timedelta(minutes=15)
+STALE_AFTER = timedelta(days=1)  # a counter idle this long (and not blocking) is forgotten
 
 FACE_CHECK_LIMIT = 5  # provider calls per activation in FACE_CHECK_WINDOW
 FACE_CHECK_WINDOW = timedelta(hours=24)

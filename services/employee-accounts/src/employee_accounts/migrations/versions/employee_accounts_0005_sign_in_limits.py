@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("last_at", TZ, nullable=False),
         sa.Column("blocked_until", TZ),
     )
+    op.create_index("sign_in_attempts_last_at", "sign_in_attempts", ["last_at"])
     op.add_column("employee_accounts", sa.Column("face_checks", sa.Integer, nullable=False,
                                                  server_default=sa.text("0")))
     op.add_column("employee_accounts", sa.Column("face_checks_since", TZ))
