@@ -290,6 +290,65 @@ async def test_operators_replay_dead_letters_in_bulk_by_selection_or_by_endpoint
     assert set(dead_b) <= delivered_ids  # the same delivery ids as the failed attempts
 
 
+async def _attempt_deferred(stack, delivery_id: str):
+    """The extra attempt met the live claim and left a look for when it ends, instead of sending."""
+    return await stack.pending_timers(ATTEMPT_TIMER, f"{delivery_id}:held:")
+
+
 async def _counted(stack, n: int, **where: str):
     rows = await stack.deliveries(**where)
     return rows if len(rows) >= n else None
+
+
+class HeldEmail:
+    """An SMTP client whose send takes as long as the test says (a slow mail server)."""
+
+    def __init__(self, inner: SmtpTransport) -> None:
+        self.inner = inner
+        self.entered, self.release = asyncio.Event(), asyncio.Event()
+        self.sent = 0
+
+    async def send(self, email: Email) -> None:
+        self.entered.set()
+        await self.release.wait()
+        await self.inner.send(email)
+        self.sent += 1
+
+
+async def test_a_slow_send_keeps_its_claim_alive_so_no_second_attempt_starts(stack):
+    """NOTE-4: the short lease is renewed while the send runs; a send slower than the lease is not
+    taken over by another attempt (which would send the mail twice)."""
+    service, lease = stack.service, stack.service.settings.delivery_lease_seconds
+    real = service.adapters.email
+    held = HeldEmail(real)
+    service.replace_adapters(email=held)
+    await service.stop_worker()
+    await service.start_worker()
+    try:
+        creator, merchant = await stack.account(), await stack.account()
+        await stack.publish(invitation_sent(stack, shop_invitation(stack, creator, merchant, "shop-slow")))
+        await asyncio.wait_for(held.entered.wait(), 30)
+        [claimed] = await stack.deliveries(recipient=creator, channel="email")
+        stack.clock.advance(seconds=lease * 0.6)
+
+        async def renewed():
+            [row] = await stack.deliveries(id=claimed.id)
+            return row if row.claimed_until > claimed.claimed_until else None
+        await eventually(renewed, timeout=lease)  # a renewal runs every third of the lease (wall clock)
+        stack.clock.advance(seconds=lease * 0.6)  # past the first lease, within the renewed one
+        # A second attempt, as when the sending batch's connection dropped and its timer came back.
+        async with service.runtime.uow() as uow:
+            await uow.timers.schedule(ATTEMPT_TIMER, f"{claimed.id}:again", due_at=stack.clock.now(),
+                                      payload={"delivery_id": claimed.id})
+            await uow.commit()
+        await eventually(lambda: _attempt_deferred(stack, claimed.id))
+        [row] = await stack.deliveries(id=claimed.id)
+        assert (row.status, row.attempts) == ("sending", 1)  # nobody took it over
+        held.release.set()
+        await eventually(lambda: _delivered(stack, claimed.id))
+    finally:
+        held.release.set()
+        service.replace_adapters(email=real)
+        await service.stop_worker()
+        await service.start_worker()
+    assert held.sent == 1 and len(stack.mails_to(creator)) == 1

@@ -193,6 +193,17 @@ def test_a_claimed_delivery_cannot_be_claimed_again_until_its_lease_ends():
     assert d.claim(NOW + timedelta(seconds=61), timedelta(seconds=60)) and d.attempts == 2
 
 
+def test_only_the_attempt_holding_the_claim_renews_its_lease():
+    """NOTE-4: a running send extends its lease; an attempt that was taken over cannot extend the new one."""
+    d = delivery()
+    d.claim(NOW, timedelta(seconds=15))
+    assert d.renew(1, NOW + timedelta(seconds=5), timedelta(seconds=15))
+    assert d.claimed_until == NOW + timedelta(seconds=20)
+    assert d.claim(NOW + timedelta(seconds=21), timedelta(seconds=15)) and d.attempts == 2  # taken over
+    assert not d.renew(1, NOW + timedelta(seconds=22), timedelta(seconds=15))
+    assert d.claimed_until == NOW + timedelta(seconds=36)
+
+
 def test_a_delivered_delivery_is_never_claimed_again():
     """NOTE-4: once per notification, recipient and channel."""
     d = delivery()
