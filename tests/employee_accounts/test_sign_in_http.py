@@ -178,3 +178,25 @@ async def test_idle_counters_are_forgotten_so_the_table_stays_bounded(world):
     async with from_address(world, "198.51.100.99") as app:
         await _sign_in(app, f"{new_id('x')}@corp.example", "Wrong-pass-1")
     assert await scalar(world.service, "SELECT count(*) FROM sign_in_attempts WHERE key = :k", k=stale) == 0
+
+
+async def test_behind_an_ingress_the_configured_headers_last_entry_is_the_address(world):
+    """Issue 13: with `TRUST_SIGN_IN_CLIENT_ADDRESS_HEADER`, the address the ingress saw (the header's last entry,
+    which a client cannot forge) is limited, not the ingress's own."""
+    runtime = world.service.runtime
+    original = runtime.settings
+    runtime.settings = original.model_copy(update={"sign_in_client_address_header": "X-Forwarded-For"})
+    try:
+        async with from_address(world, "10.0.0.5") as ingress:
+            async def attempt(forwarded: str) -> int:
+                answer = await ingress.post(
+                    "/v1/employee/sessions", json={"login_email": f"{new_id('n')}@corp.example",
+                                                   "password": "Guess-pass-1"},
+                    headers={**MOBILE, "X-Forwarded-For": forwarded})
+                return answer.status_code
+
+            codes = [await attempt(f"203.0.113.{i}, 192.0.2.60") for i in range(ADDRESS_LIMIT + 1)]
+            assert codes == [401] * ADDRESS_LIMIT + [429]  # forged first entries change nothing
+            assert await attempt("192.0.2.61") == 401  # another client behind the same ingress
+    finally:
+        runtime.settings = original

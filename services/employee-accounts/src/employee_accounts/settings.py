@@ -27,6 +27,10 @@ class Settings(CommonSettings):
     argon2_parallelism: int = 2
 
     employee_session_hours: int = 12
+    # Issue 13: sign-in attempts are limited per client address. Behind an ingress the socket's peer is the
+    # ingress: name the header it sets (e.g. `X-Forwarded-For`, `X-Real-IP`); its last entry is the address the
+    # ingress saw. Unset: the socket's peer (development, tests, or an edge that hides nothing).
+    sign_in_client_address_header: str | None = None
 
     def placeholder_problems(self) -> list[str]:
         problems = []

@@ -24,6 +24,7 @@ from employee_accounts.routes.schemas import (
     next_step,
     password_of,
 )
+from employee_accounts.settings import Settings
 from employee_accounts.views import grants_view
 from trust_common.dependencies import BusDep, NowDep, SessionDep
 from trust_common.problems import problem_response
@@ -39,6 +40,14 @@ THROTTLED: dict[int | str, dict[str, Any]] = {
     429: {"description": "Too many attempts: retry after `Retry-After` seconds (issue 13)"}}
 
 
+def client_address(request: Request, settings: Settings) -> str | None:
+    """Issue 13: the address the attempt limit counts; the configured header's last entry (set by the ingress)."""
+    header = settings.sign_in_client_address_header
+    if header and (value := request.headers.get(header)):
+        return value.split(",")[-1].strip()[:100] or None
+    return request.client.host if request.client else None
+
+
 def _retry_later(error: SignInThrottled | FaceChecksExhausted, request: Request) -> JSONResponse:
     """429 with `Retry-After` (and `no-store`, as every answer here)."""
     seconds = str(error.extensions.get("retry_after", 1))
@@ -50,7 +59,7 @@ def _retry_later(error: SignInThrottled | FaceChecksExhausted, request: Request)
 async def log_in(body: LoginIn, client: Client, request: Request, bus: BusDep) -> SessionPublic | JSONResponse:
     """EMP-8: requires `X-Client-Platform: ios|android` and `X-Client-Version` ≥ 20.7; the web is refused.
     Issue 13: attempts are limited per account and per client address, with back-off: `429` + `Retry-After`."""
-    address = request.client.host if request.client else None
+    address = client_address(request, request.app.state.runtime.settings)
     try:
         session = await bus.handle(c.LogIn(body.login_email, body.password.get_secret_value(), client, address))
     except SignInThrottled as error:
