@@ -36,7 +36,7 @@ DOCS_CSP = ("default-src 'none'; script-src https://cdn.jsdelivr.net {hashes}; "
             "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
             "connect-src 'self'; worker-src blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 DOCS_PATHS = ("/docs", "/redoc")
-INTERNAL_PATHS = frozenset({*DOCS_PATHS, "/openapi.json", "/metrics"})
+INTERNAL_PATHS = frozenset({*DOCS_PATHS, "/openapi.json", "/asyncapi.json", "/metrics"})
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
@@ -83,6 +83,18 @@ def docs_router(app: FastAPI, *, openapi_url: str = "/openapi.json") -> APIRoute
     @router.get(openapi_url)
     async def openapi() -> JSONResponse:
         return JSONResponse(app.openapi())
+
+    asyncapi_cache: list[dict[str, Any]] = []
+
+    @router.get("/asyncapi.json")
+    async def asyncapi() -> JSONResponse:
+        # The whole bus, as every service sees it: the same document as docs/asyncapi.json
+        # (built once; the contracts cannot change while the process runs).
+        from trust_common.asyncapi import asyncapi_document
+
+        if not asyncapi_cache:
+            asyncapi_cache.append(asyncapi_document())
+        return JSONResponse(asyncapi_cache[0])
 
     @router.get("/docs")
     async def swagger(request: Request) -> HTMLResponse:
