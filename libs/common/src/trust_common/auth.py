@@ -24,6 +24,8 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     SUPPORT = "support"
     SERVICE = "internal_service"
+    # Moves the sandbox test clock (trust_common.sandbox); the route does not exist in production.
+    SANDBOX_ADMIN = "sandbox_admin"
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,10 @@ def create_api(runtime: Runtime[Any], *, title: str, description: str, routers: 
     routers = list(routers)
     for router in routers:
         app.include_router(router)
+    if settings.sandbox_clock_enabled:  # the route is absent in production (issue 15)
+        from trust_common import sandbox
+        routers.append(sandbox.router)
+        app.include_router(sandbox.router)
     app.state.body_limits = index_routes(routers)
     document_problems(app)
     # Outermost last: headers on every answer, metrics of every answer, the body limit before
@@ -58,6 +62,9 @@ def create_api(runtime: Runtime[Any], *, title: str, description: str, routers: 
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestMetricsMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    if settings.sandbox_clock_enabled:
+        from trust_common.sandbox import SandboxClockMiddleware
+        app.add_middleware(SandboxClockMiddleware, runtime=runtime)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=runtime.tracer_provider, excluded_urls=UNTRACED_PATHS)
     return app
 

@@ -16,7 +16,9 @@ log = logging.getLogger(__name__)
 SERVICE_TOPICS = ("certification.events", "employee-accounts.events", "shop-binding.events", "notifier.events")
 PLATFORM_TOPICS = ("platform.accounts", "platform.shops")
 DEAD_LETTER_TOPICS = ("certification.dlt", "employee-accounts.dlt", "shop-binding.dlt", "notifier.dlt")
-ALL_TOPICS = SERVICE_TOPICS + PLATFORM_TOPICS + DEAD_LETTER_TOPICS
+# Sandbox test clocks (trust_common.sandbox): one partition, so every answer follows its question.
+SANDBOX_TOPICS = ("sandbox.clock",)
+ALL_TOPICS = SERVICE_TOPICS + PLATFORM_TOPICS + DEAD_LETTER_TOPICS + SANDBOX_TOPICS
 
 
 def create_producer(settings: CommonSettings) -> AIOKafkaProducer:

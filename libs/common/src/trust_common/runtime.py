@@ -36,8 +36,12 @@ class Runtime(Generic[S]):
         engine = create_engine(settings)
         provider = create_tracer_provider(settings)
         instrument_engine(engine, provider)
+        clock = clock or SystemClock()
+        if settings.sandbox_clock_enabled:  # outside production only: time can be moved (issue 15)
+            from trust_common.sandbox import SandboxClock
+            clock = SandboxClock(clock)
         return cls(settings=settings, engine=engine, sessions=session_factory(engine),
-                   clock=clock or SystemClock(), tracer_provider=provider, verifier=TokenVerifier(settings),
+                   clock=clock, tracer_provider=provider, verifier=TokenVerifier(settings),
                    unit_of_work=unit_of_work)
 
     def uow(self) -> UnitOfWork:

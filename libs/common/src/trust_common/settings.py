@@ -105,6 +105,11 @@ class CommonSettings(BaseSettings):
     timer_retention_days: int = 30
     # Bodies sent with an Idempotency-Key are buffered (hashed, replayed to the app): bounded.
     idempotency_max_body_bytes: int = 11 * 1024 * 1024
+    # Sandbox test clocks (trust_common.sandbox, issue 15): on by default in development only, off in
+    # tests unless asked for; production refuses to start with it (and has no such route).
+    sandbox_clock: bool | None = None
+    sandbox_clock_services: list[str] = ["certification", "employee-accounts", "shop-binding", "notifier"]
+    sandbox_clock_timeout_seconds: float = 60.0
 
     @model_validator(mode="before")
     @classmethod
@@ -112,6 +117,20 @@ class CommonSettings(BaseSettings):
         if isinstance(values, dict) and values.get("environment") in (None, ""):
             raise ValueError(MISSING_ENVIRONMENT)
         return values
+
+    @model_validator(mode="after")
+    def _refuse_sandbox_clock_in_production(self) -> CommonSettings:
+        if self.environment == "production" and self.sandbox_clock:
+            raise ValueError("refusing to start in production: TRUST_SANDBOX_CLOCK moves time; it is for "
+                             "development and test only")
+        return self
+
+    @property
+    def sandbox_clock_enabled(self) -> bool:
+        """Whether time can be moved (never in production: the validator refuses that)."""
+        if self.environment == "production":
+            return False
+        return self.sandbox_clock if self.sandbox_clock is not None else self.environment == "development"
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> CommonSettings:

@@ -89,6 +89,9 @@ class Worker:
                 group.create_task(self._supervise("retention", self.retention.run, stop))
                 if self.consumer is not None:
                     group.create_task(self._supervise("consumer", self._run_consumer, stop))
+                if self.runtime.settings.sandbox_clock_enabled:  # never in production (issue 15)
+                    from trust_common.sandbox import ClockResponder
+                    group.create_task(self._supervise("sandbox-clock", ClockResponder(self).run, stop))
         finally:
             await self.producer.stop()
 
