@@ -170,7 +170,11 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 
 def document_problems(app: FastAPI) -> None:
     """Say in the OpenAPI document what the handlers above send: every error is application/problem+json
-    (FastAPI would otherwise document its own application/json validation error)."""
+    (FastAPI would otherwise document its own application/json validation error); serve the catalogue
+    of problem types the `type` URIs name, and add what every document shares (trust_common.openapi)."""
+    from trust_common.openapi import catalogue_router, complete
+
+    app.include_router(catalogue_router())
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -187,6 +191,7 @@ def document_problems(app: FastAPI) -> None:
                 responses.setdefault("default", {"description": "A problem", **problem})
         schema.get("components", {}).get("schemas", {}).pop("HTTPValidationError", None)
         schema.get("components", {}).get("schemas", {}).pop("ValidationError", None)
+        complete(app, schema)
         app.openapi_schema = schema
         return schema
 
