@@ -204,6 +204,16 @@ def test_only_the_attempt_holding_the_claim_renews_its_lease():
     assert d.claimed_until == NOW + timedelta(seconds=36)
 
 
+def test_a_failed_delivery_is_not_claimed_before_its_back_off_ends():
+    """NOTE-4: a look scheduled for a lease's end, arriving after that attempt failed, leaves the back-off alone."""
+    d = delivery()
+    d.claim(NOW, timedelta(seconds=15))
+    retry_at = d.fail(NOW + timedelta(seconds=2), "http_5xx", RetryPolicy())
+    assert retry_at == NOW + timedelta(seconds=32)
+    assert not d.claim(NOW + timedelta(seconds=15), timedelta(seconds=15)) and d.attempts == 1
+    assert d.claim(retry_at, timedelta(seconds=15)) and d.attempts == 2
+
+
 def test_a_delivered_delivery_is_never_claimed_again():
     """NOTE-4: once per notification, recipient and channel."""
     d = delivery()
@@ -216,11 +226,12 @@ def test_failed_attempts_back_off_exponentially_then_dead_letter():
     """NOTE-4: 30 s, 60 s, 120 s … and after the last try the dead-letter list."""
     policy = RetryPolicy(max_attempts=3, base_delay=timedelta(seconds=30))
     d = delivery()
-    retries = []
-    for _ in range(3):
-        d.claim(NOW, timedelta(seconds=60))
-        retries.append(d.fail(NOW, "HTTP 500", policy))
-    assert retries == [NOW + timedelta(seconds=30), NOW + timedelta(seconds=60), None]
+    retries, at = [], NOW
+    for _ in range(3):  # each attempt when its back-off has ended
+        assert d.claim(at, timedelta(seconds=15))
+        retries.append(d.fail(at, "http_5xx", policy))
+        at = retries[-1] or at
+    assert retries == [NOW + timedelta(seconds=30), NOW + timedelta(seconds=90), None]
     assert d.status == DeliveryStatus.DEAD_LETTERED
     assert [type(e) for e in d.pull_events()] == [NotificationFailed, NotificationFailed, NotificationDeadLettered]
     assert policy.delay_after(20) == policy.max_delay

@@ -84,6 +84,8 @@ class Delivery(Aggregate):
             return False
         if self.status == DeliveryStatus.SENDING and self.claimed_until and self.claimed_until > now:
             raise DeliveryClaimHeld(f"delivery {self.id} is claimed until {self.claimed_until.isoformat()}")
+        if self.status == DeliveryStatus.RETRYING and self.next_attempt_at and self.next_attempt_at > now:
+            return False  # a stray timer (a look at a lease's end) does not cut the back-off short; its own timer comes
         # A SENDING row whose lease ran out was left by a crashed attempt: take it over.
         self.status = DeliveryStatus.SENDING
         self.attempts += 1
