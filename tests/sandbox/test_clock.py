@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from trust_common.auth import Role
 from trust_common.cli import clock as clock_cli
+from trust_common.clock import ManualClock
 from trust_common.http import create_api
 from trust_common.runtime import Runtime
-from trust_common.sandbox import SandboxClock, parse_duration
+from trust_common.sandbox import ClockNotSettled, SandboxClock, advance, parse_duration
 from trust_common.schema import outbox
 from trust_common.settings import CommonSettings
 from trust_common.testing.platform import ProjectedPlatform, account_snapshot, shop_snapshot
@@ -145,3 +146,23 @@ def test_outside_development_the_sandbox_clock_is_off_unless_asked_for():
     assert CommonSettings(environment="development").sandbox_clock_enabled
     assert not CommonSettings(environment="test").sandbox_clock_enabled
     assert CommonSettings(environment="test", sandbox_clock=True).sandbox_clock_enabled
+
+
+async def test_a_service_that_never_answers_makes_a_clear_timeout_naming_it(sandbox):
+    with pytest.raises(ClockNotSettled, match="no answer from ghost") as raised:
+        await advance(sandbox.settings, timedelta(minutes=1), services=[*clock_cli_services(), "ghost"], timeout=3)
+    assert raised.value.status == 504 and raised.value.extensions["missing"] == ["ghost"]
+
+
+def clock_cli_services() -> list[str]:
+    return list(CommonSettings(environment="test").sandbox_clock_services)
+
+
+def test_the_clock_never_moves_backward_and_keeps_its_base():
+    base = ManualClock()
+    clock = SandboxClock(base)
+    clock.move_to(timedelta(hours=49))
+    clock.move_to(timedelta(hours=1))  # a late or replayed advance
+    assert clock.now() == base.now() + timedelta(hours=49)
+    base.advance(minutes=5)  # a test's own clock still moves underneath
+    assert clock.now() == base.now() + timedelta(hours=49)

@@ -216,7 +216,7 @@ class AdvanceResult:
 
 
 async def advance(settings: CommonSettings, by: timedelta | None, *, services: Sequence[str] = SERVICES,
-                  timeout: float = 60.0, max_steps: int = 200) -> AdvanceResult:
+                  timeout: float = 120.0, max_steps: int = 50) -> AdvanceResult:
     """Move every service's clock forward by `by` (None: only ask them), wait until each applied
     it, the timers then due fired and their consequences settled. Raises ClockNotSettled."""
     advance_id = str(uuid.uuid4())
@@ -332,7 +332,7 @@ async def advance_clock(body: AdvanceRequest, request: Request) -> dict[str, Any
         raise Invalid(str(error), rule="SANDBOX-1") from None
     settings: CommonSettings = request.app.state.runtime.settings
     result = await advance(settings, by, services=settings.sandbox_clock_services,
-                           timeout=settings.sandbox_clock_timeout_seconds)
+                           timeout=settings.sandbox_clock_timeout_seconds, max_steps=settings.sandbox_clock_max_steps)
     return result.body()
 
 

@@ -109,7 +109,10 @@ class CommonSettings(BaseSettings):
     # tests unless asked for; production refuses to start with it (and has no such route).
     sandbox_clock: bool | None = None
     sandbox_clock_services: list[str] = ["certification", "employee-accounts", "shop-binding", "notifier"]
-    sandbox_clock_timeout_seconds: float = 60.0
+    sandbox_clock_timeout_seconds: float = 120.0
+    # An advance stops at each due timer in order; a retry back-off could make hundreds of stops, so after
+    # this many it goes straight to the target (the remaining due timers then fire together).
+    sandbox_clock_max_steps: int = 50
 
     @model_validator(mode="before")
     @classmethod

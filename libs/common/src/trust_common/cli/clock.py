@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(str(error))
     try:
         result = asyncio.run(advance(settings, by, services=settings.sandbox_clock_services,
-                                     timeout=args.timeout or settings.sandbox_clock_timeout_seconds))
+                                     timeout=args.timeout or settings.sandbox_clock_timeout_seconds,
+                                     max_steps=settings.sandbox_clock_max_steps))
     except Problem as problem:
         print(f"trust-clock: {problem.detail}", file=sys.stderr)
         raise SystemExit(1) from None
