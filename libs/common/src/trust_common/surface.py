@@ -11,12 +11,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from trust_common.problems import NotFound, problem_response
 
 # Sent on every response. HSTS is honoured by browsers over HTTPS only (the ingress terminates TLS).
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
@@ -27,14 +31,18 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 # The API only ever answers JSON: nothing may load, run or frame it.
 API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# The docs pages load Swagger UI and ReDoc from jsDelivr, run one inline bootstrap script
-# (allowed by its hash, see docs_response), style themselves inline, fetch the schema from
-# this origin, and ReDoc searches in a worker built from a blob: URL.
-DOCS_CSP = ("default-src 'none'; script-src https://cdn.jsdelivr.net {hashes}; "
-            "style-src https://cdn.jsdelivr.net https://fonts.googleapis.com 'unsafe-inline'; "
-            "font-src https://fonts.gstatic.com data:; "
-            "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-            "connect-src 'self'; worker-src blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+# The docs pages load Swagger UI and ReDoc from this API itself (DOCS_ASSETS: the files of the
+# pinned fastapi-offline package, so the pages work without internet access), run one inline
+# bootstrap script (allowed by its hash, see docs_response), style themselves inline, fetch the
+# schema from this origin, and ReDoc searches in a worker built from a blob: URL.
+DOCS_CSP = ("default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+            "font-src 'self' data:; img-src 'self' data:; connect-src 'self'; worker-src blob:; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+DOCS_ASSETS_PATH = "/docs/assets"
+DOCS_ASSETS: dict[str, str] = {
+    "swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css",
+    "redoc.standalone.js": "text/javascript", "favicon.png": "image/png",
+}
 DOCS_PATHS = ("/docs", "/redoc")
 INTERNAL_PATHS = frozenset({*DOCS_PATHS, "/openapi.json", "/asyncapi.json", "/metrics"})
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
@@ -98,15 +106,37 @@ def docs_router(app: FastAPI, *, openapi_url: str = "/openapi.json") -> APIRoute
 
     @router.get("/docs")
     async def swagger(request: Request) -> HTMLResponse:
-        url = request.scope.get("root_path", "") + openapi_url
-        return docs_response(get_swagger_ui_html(openapi_url=url, title=f"{app.title} - Swagger UI"))
+        root = request.scope.get("root_path", "")
+        assets = root + DOCS_ASSETS_PATH
+        return docs_response(get_swagger_ui_html(
+            openapi_url=root + openapi_url, title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{assets}/swagger-ui-bundle.js", swagger_css_url=f"{assets}/swagger-ui.css",
+            swagger_favicon_url=f"{assets}/favicon.png",
+            # no badge fetched from swagger.io: the page must not reach outside
+            swagger_ui_parameters={"validatorUrl": None}))
 
     @router.get("/redoc")
     async def redoc(request: Request) -> HTMLResponse:
-        url = request.scope.get("root_path", "") + openapi_url
-        return docs_response(get_redoc_html(openapi_url=url, title=f"{app.title} - ReDoc"))
+        root = request.scope.get("root_path", "")
+        assets = root + DOCS_ASSETS_PATH
+        return docs_response(get_redoc_html(
+            openapi_url=root + openapi_url, title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{assets}/redoc.standalone.js", redoc_favicon_url=f"{assets}/favicon.png",
+            with_google_fonts=False))
+
+    @router.get(DOCS_ASSETS_PATH + "/{name}")
+    async def docs_asset(name: str) -> Response:
+        if name not in DOCS_ASSETS:  # a fixed list: nothing else of the file system is reachable
+            return problem_response(NotFound(f"no docs asset {name!r}").body(f"{DOCS_ASSETS_PATH}/{name}"))
+        return Response(_docs_asset(name), media_type=DOCS_ASSETS[name],
+                        headers={"cache-control": "public, max-age=86400"})
 
     return router
+
+
+@lru_cache(maxsize=len(DOCS_ASSETS))
+def _docs_asset(name: str) -> bytes:
+    return (resources.files("fastapi_offline") / "static" / name).read_bytes()
 
 
 def internal_app(app: FastAPI) -> FastAPI:
