@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from trust_common.testing.services import ServiceUnderTest, eventually
 ADVANCE = "/v1/sandbox/clock/advance"
 
 
-def admin(service: ServiceUnderTest):  # type: ignore[no-untyped-def]
+def admin(service: ServiceUnderTest) -> httpx.AsyncClient:
     return service.client("sandbox-admin", Role.SANDBOX_ADMIN)
 
 
@@ -131,7 +132,7 @@ def test_durations():
 
 
 def test_production_refuses_the_sandbox_clock_setting_and_has_no_route():
-    production = {"environment": "production", "jwt_secret": "p" * 64,
+    production: dict[str, Any] = {"environment": "production", "jwt_secret": "p" * 64,
                   "database_url": "postgresql+asyncpg://trust:a-real-password@db.internal/trust"}
     with pytest.raises(ValidationError, match="TRUST_SANDBOX_CLOCK"):
         CommonSettings(**production, sandbox_clock=True)

@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 SERVICE_TOPICS = ("certification.events", "employee-accounts.events", "shop-binding.events", "notifier.events")
 PLATFORM_TOPICS = ("platform.accounts", "platform.shops")
 DEAD_LETTER_TOPICS = ("certification.dlt", "employee-accounts.dlt", "shop-binding.dlt", "notifier.dlt")
-# Sandbox test clocks (trust_common.sandbox): one partition, so every answer follows its question.
+# Sandbox test clocks (trust_common.sandbox): questions and answers all use partition 0, so each answer
+# follows its question (other partitions, if created, stay unused).
 SANDBOX_TOPICS = ("sandbox.clock",)
 ALL_TOPICS = SERVICE_TOPICS + PLATFORM_TOPICS + DEAD_LETTER_TOPICS + SANDBOX_TOPICS
 
