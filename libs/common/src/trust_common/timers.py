@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import RowMapping, func, literal_column, select, text, update
@@ -25,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnClause
 from trust_common import metrics
 from trust_common.clock import Clock
 from trust_common.schema import timers
+from trust_common.telemetry import continued_trace
 
 if TYPE_CHECKING:
     from trust_common.settings import CommonSettings
@@ -288,28 +288,25 @@ class TimerPoller:
         timer = Timer(id=row["id"], kind=row["kind"], key=row["key"], due_at=row["first_due_at"] or row["due_at"],
                       payload=row["payload"])
         handler = self._handlers[timer.kind]
-        token = otel_context.attach(propagate.extract(row["headers"] or {}))
-        try:
-            with self._tracer.start_as_current_span(f"timer {timer.kind}", attributes={"timer.kind": timer.kind}):
-                try:
-                    async with uow.session.begin_nested():
-                        if guarded:  # marked first: a handler re-scheduling its own (kind, key) keeps that
-                            marked = await uow.session.execute(
-                                update(timers).where(timers.c.id == timer.id, ROW_VERSION == row["row_version"])
-                                .values(status="fired", fired_at=now))
-                            if marked.rowcount == 0:  # type: ignore[attr-defined]
-                                return Outcome.CHANGED
-                        await handler(timer, uow)
-                        await uow.session.flush()
-                    uow.keep_recorded_events()
-                except Exception as error:
-                    uow.discard_recorded_events()
-                    if _contended(error):
-                        return Outcome.CONTENDED
-                    await self._record_failure(uow, row, error, now)
-                    return Outcome.FAILED
-        finally:
-            otel_context.detach(token)
+        with continued_trace(row["headers"]), self._tracer.start_as_current_span(
+                f"timer {timer.kind}", attributes={"timer.kind": timer.kind}):
+            try:
+                async with uow.session.begin_nested():
+                    if guarded:  # marked first: a handler re-scheduling its own (kind, key) keeps that
+                        marked = await uow.session.execute(
+                            update(timers).where(timers.c.id == timer.id, ROW_VERSION == row["row_version"])
+                            .values(status="fired", fired_at=now))
+                        if marked.rowcount == 0:  # type: ignore[attr-defined]
+                            return Outcome.CHANGED
+                    await handler(timer, uow)
+                    await uow.session.flush()
+                uow.keep_recorded_events()
+            except Exception as error:
+                uow.discard_recorded_events()
+                if _contended(error):
+                    return Outcome.CONTENDED
+                await self._record_failure(uow, row, error, now)
+                return Outcome.FAILED
         return Outcome.FIRED
 
     def backoff(self, attempts: int) -> timedelta:
