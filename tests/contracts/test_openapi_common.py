@@ -9,12 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from trust_common.auth import current_principal
-from trust_common.openapi import _dependency_calls, api_routes, catalogue
+from trust_common.openapi import _dependency_calls, api_routes, catalogue, complete, documents_headers
 from trust_common.problems import PROBLEM_TYPE_BASE, Problem
 
 from tests.contracts.published import PACKAGES
@@ -128,3 +128,28 @@ async def test_every_problem_type_resolves_on_every_service(package: str) -> Non
         for response in operation["responses"].values():
             for example in response.get("content", {}).get("application/problem+json", {}).get("examples", {}).values():
                 assert example["value"]["type"].removeprefix(PROBLEM_TYPE_BASE) in catalogue()
+
+
+def test_a_dependency_marked_with_documents_headers_declares_them() -> None:
+    # For dependencies that read a header from the request (as shop-binding's network country does).
+    @documents_headers("X-Client-Country")
+    def country(request: Request) -> str | None:
+        return request.headers.get("x-client-country")
+
+    app = FastAPI()
+
+    @app.get("/where")
+    async def where(value: str | None = Depends(country)) -> dict[str, str | None]:
+        return {"country": value}
+
+    @app.get("/elsewhere")
+    async def elsewhere() -> dict[str, str]:
+        return {}
+
+    document = app.openapi()
+    complete(app, document)
+    parameters = document["paths"]["/where"]["get"]["parameters"]
+    assert [p["name"] for p in parameters if p["in"] == "header"] == ["X-Client-Country"]
+    assert "parameters" not in document["paths"]["/elsewhere"]["get"]
+    with pytest.raises(ValueError):
+        documents_headers("X-Not-A-Client-Header")
