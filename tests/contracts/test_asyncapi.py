@@ -192,3 +192,27 @@ async def test_each_service_serves_the_document(package: str) -> None:
         answer = await client.get("/asyncapi.json")
     assert answer.status_code == 200
     assert answer.json() == json.loads(json.dumps(asyncapi_document()))
+
+
+# The AsyncAPI 3.0.0 JSON Schema, from the npm package @asyncapi/specs 6.11.1 (Apache-2.0),
+# file schemas/3.0.0-without-$id.json, kept here so the check runs offline.
+SPEC = Path(__file__).parent / "asyncapi-3.0.0.schema.json"
+
+
+def _spec_errors(document: dict[str, Any]) -> list[str]:
+    import jsonschema
+
+    spec = json.loads(SPEC.read_text())
+    validator = jsonschema.validators.validator_for(spec)(spec)
+    return [f"{list(error.path)}: {error.message[:200]}" for error in validator.iter_errors(document)]
+
+
+def test_the_document_is_valid_asyncapi_3() -> None:
+    assert _spec_errors(asyncapi_document()) == []
+
+
+def test_the_specification_check_can_fail() -> None:
+    document = asyncapi_document()
+    operation = next(iter(document["operations"]))
+    document["operations"][operation]["action"] = "publish"  # AsyncAPI 2 wording, not 3
+    assert _spec_errors(document) != []
