@@ -14,7 +14,9 @@ from trust_common.outages import RETRY_AFTER_SECONDS, is_outage
 
 log = logging.getLogger(__name__)
 
-PROBLEM_TYPE_BASE = "https://problems.trust-platform.dev/"
+# A relative reference (RFC 9457 §3.1.1 resolves it against the request's URI): every service
+# serves the catalogue at /problems/<slug>, so a problem's type always resolves where it came from.
+PROBLEM_TYPE_BASE = "/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 

@@ -8,9 +8,11 @@ from fastapi import Depends, Request
 
 from shop_binding.domain.errors import ShopNotFound
 from trust_common.auth import CurrentPrincipal, Principal, Role
+from trust_common.openapi import documents_headers
 from trust_common.validation import Id
 
 
+@documents_headers("X-Client-Country")
 def network_country(request: Request) -> str | None:
     """SHOP-9: the country the edge gateway resolved from the client's address."""
     value = request.headers.get(request.app.state.runtime.settings.network_country_header)
