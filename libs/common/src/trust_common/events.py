@@ -19,7 +19,9 @@ _REGISTRY: dict[tuple[str, int], type[EventData]] = {}
 class EventData(BaseModel):
     """Base of every event contract; subclasses declare where and what they are."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # A tolerant reader: a field added in a compatible change (docs/events.md) is ignored by a
+    # consumer that does not know it yet, instead of parking the event.
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     event_type: ClassVar[str]
     version: ClassVar[int] = 1
