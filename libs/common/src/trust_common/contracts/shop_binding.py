@@ -238,7 +238,7 @@ class SupportCaseDeclined(_SupportCaseEvent):
 
 
 # SHOP-13: what a creator account bound to a shop may do without 1,000 followers.
-SELL_WITHOUT_FOLLOWER_MINIMUM = "sell_without_follower_minimum"
+SELL_WITHOUT_FOLLOWER_MINIMUM: Literal["sell_without_follower_minimum"] = "sell_without_follower_minimum"
 
 
 class _EntitlementEvent(EventData):
