@@ -109,7 +109,7 @@ async def main(argv: list[str]) -> int:
     profile = profile_of(args)
     started = time.time()
     results = Results({"profile": "quick" if args.quick else "full", **asdict(profile), "benchmarks": names,
-                       "cpus": os.cpu_count(), "started": b.now_iso()})
+                       "cpus": os.cpu_count(), "started": b.now_iso()}, args.out)
     logs = ROOT / ".local" / "bench" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     stack = Stack(logs)
@@ -132,7 +132,7 @@ async def main(argv: list[str]) -> int:
         stack.close()
         results.profile["seconds_total"] = round(time.time() - started)
         results.profile["failed"] = failed
-        results.write(args.out)
+        results.write()
     print("\n" + render(results.rows))
     print(f"\nresults: {args.out}" + (f"\nFAILED: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0

@@ -17,13 +17,13 @@ from bench.harness import ceilings
 from bench.harness.load import Sent, WrkResult, open_loop, wrk, write_requests_file
 from bench.harness.report import Results, Row
 from bench.harness.seed import World
-from bench.harness.stack import SERVICES, TOPIC_PREFIX, Stack, database_of, dsn
+from bench.harness.stack import PORT_BASE, SERVICES, TOPIC_PREFIX, Stack, database_of, dsn
 
 API = f"http://127.0.0.1:{SERVICES['shop-binding'][1]}"
-CEILING_PORT = 28300
+CEILING_PORT = PORT_BASE + 20
 CEILING = f"http://127.0.0.1:{CEILING_PORT}"
 READER = "bench-reader"
-RELAY_TOPIC = f"{TOPIC_PREFIX}bench.relay-drain"
+RELAY_TOPIC = f"{TOPIC_PREFIX}bench.relay-drain"  # nobody consumes it
 L2_TOPIC = f"{TOPIC_PREFIX}bench.round-trip"
 
 
@@ -440,9 +440,9 @@ async def claim_cost(connection: asyncpg.Connection, table: str, due: int) -> fl
 
 # -- flat with age, tracing, memory -----------------------------------------------------------------
 
-AGE_PORTS = {"_age_empty": 28205, "_age_full": 28206}
-TRACE_PORTS = {"traced": 28207, "untraced": 28208}
-SINK_PORT = 28400
+AGE_PORTS = {"_age_empty": PORT_BASE + 21, "_age_full": PORT_BASE + 22}
+TRACE_PORTS = {"traced": PORT_BASE + 23, "untraced": PORT_BASE + 24}
+SINK_PORT = PORT_BASE + 25
 
 
 async def age(ctx: Context) -> None:

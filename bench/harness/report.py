@@ -3,6 +3,7 @@ table and written as JSON."""
 from __future__ import annotations
 
 import json
+import math
 import operator
 import statistics
 from dataclasses import asdict, dataclass, field
@@ -30,7 +31,7 @@ class Row:
 
     @property
     def ratio(self) -> float:
-        return statistics.median(self.ratios)
+        return statistics.median(self.ratios) if self.ratios else float("nan")
 
     @property
     def met(self) -> bool | None:
@@ -53,16 +54,31 @@ def stats(values: list[float]) -> dict[str, float]:
 @dataclass
 class Results:
     profile: dict[str, Any]
+    path: Path
     rows: list[Row] = field(default_factory=list)
 
     def add(self, row: Row) -> Row:
+        """Print the row and rewrite the JSON at once: a run cut short keeps what it measured."""
         self.rows.append(row)
         print(render([row], header=False), flush=True)
+        self.write()
         return row
 
-    def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"profile": self.profile, "rows": [r.as_dict() for r in self.rows]}, indent=2))
+    def write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        document = {"profile": self.profile, "rows": [r.as_dict() for r in self.rows]}
+        self.path.write_text(json.dumps(_finite(document), indent=2))
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no infinity or NaN (a prompt that never came, say): those become null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _fmt(value: float) -> str:

@@ -19,17 +19,21 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 PG = "postgresql://trust:trust@127.0.0.1:54329"
 KAFKA = "127.0.0.1:19092"
-TOPIC_PREFIX = "bench."
+# Where this copy lives: its databases (`<namespace>_<service>`), topics (`<namespace>.`) and ports
+# (from the base up). The environment can move it, so two runs (a test, say) never share one.
+NAMESPACE = os.environ.get("BENCH_NAMESPACE", "bench")
+PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "28100"))
+TOPIC_PREFIX = f"{NAMESPACE}."
 SERVICES = {  # service → (python package, API port, worker port)
-    "certification": ("certification", 28101, 29101),
-    "employee-accounts": ("employee_accounts", 28102, 29102),
-    "shop-binding": ("shop_binding", 28103, 29103),
-    "notifier": ("notifier", 28104, 29104),
+    "certification": ("certification", PORT_BASE + 1, PORT_BASE + 11),
+    "employee-accounts": ("employee_accounts", PORT_BASE + 2, PORT_BASE + 12),
+    "shop-binding": ("shop_binding", PORT_BASE + 3, PORT_BASE + 13),
+    "notifier": ("notifier", PORT_BASE + 4, PORT_BASE + 14),
 }
 
 
 def database_of(service: str, variant: str = "") -> str:
-    return f"bench_{SERVICES[service][0]}{variant}"
+    return f"{NAMESPACE}_{SERVICES[service][0]}{variant}"
 
 
 def dsn(database: str) -> str:
