@@ -2,6 +2,7 @@
 in a database and topic namespace of its own for this test session."""
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -12,7 +13,8 @@ from trust_common.testing.services import ServiceUnderTest
 
 
 async def _service(package: str, namespace: str, clock: ManualClock) -> AsyncIterator[ServiceUnderTest]:
-    service = await ServiceUnderTest(package, namespace, clock).start()
+    definition = importlib.import_module(f"{package}.bootstrap").SERVICE
+    service = await ServiceUnderTest(definition, namespace, clock).start()
     try:
         yield service
     finally:

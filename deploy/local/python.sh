@@ -21,5 +21,5 @@ log "installing Python packages (pinned by constraints.txt)"
 "$VENV/bin/pip" install -q --upgrade pip
 packages=(-e "$ROOT/libs/common")
 for service in "$ROOT"/services/*/; do packages+=(-e "$service"); done
-"$VENV/bin/pip" install -q -c "$ROOT/constraints.txt" "${packages[@]}" pytest pytest-asyncio
+"$VENV/bin/pip" install -q -c "$ROOT/constraints.txt" "${packages[@]}" pytest pytest-asyncio ruff mypy
 echo "$want" >"$STAMP"

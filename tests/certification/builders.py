@@ -4,15 +4,18 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from trust_common.contracts.certification import (
-    CertificationType, Channel, DocumentKind, ReasonCode, RejectionReason,
-)
-from trust_common.contracts.platform import AccountSnapshot
-
+from certification.domain.application import Application
 from certification.domain.calendar import WorkingCalendar
-from certification.domain.model import Application
 from certification.domain.records import Document
 from certification.domain.states import Actor
+from trust_common.contracts.certification import (
+    CertificationType,
+    Channel,
+    DocumentKind,
+    ReasonCode,
+    RejectionReason,
+)
+from trust_common.contracts.platform import AccountSnapshot
 
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 HOLDER = Actor("acc-holder", "holder")
@@ -35,7 +38,8 @@ def document(app: Application, kind: DocumentKind, now: datetime = MONDAY) -> Do
 def draft(kind: CertificationType = CertificationType.ENTERPRISE, now: datetime = MONDAY) -> Application:
     fields = ENTERPRISE_FIELDS if kind == CertificationType.ENTERPRISE else (
         {"title": "Musician"} if kind == CertificationType.PERSONAL else {})
-    return Application.start("acc-holder", kind, Channel.PC, dict(fields), HOLDER, now, profile=profile())
+    return Application.start("acc-holder", kind, Channel.PC, dict(fields), HOLDER, now, profile=profile(),
+                             open_exists=False)
 
 
 def complete(app: Application, now: datetime = MONDAY) -> Application:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
-from tests.certification.journeys import holder, seed_account
+from tests.certification.flows import holder, seed_account
 
 
 async def test_a_nul_character_in_a_field_name_or_value_is_a_422_naming_the_field(certification):

@@ -3,14 +3,24 @@ from datetime import timedelta
 
 import pytest
 
-from trust_common.contracts.certification import CertificationType, Channel, DocumentKind
-
 from certification.domain import errors
-from certification.domain.model import Application
+from certification.domain.application import Application
 from certification.domain.requirements import sniff_media_type
 from certification.domain.states import Status
+from trust_common.contracts.certification import CertificationType, Channel, DocumentKind
+
 from tests.certification.builders import (
-    AUDITOR, CALENDAR, HOLDER, MONDAY, complete, document, draft, events_of, profile, reason, submitted,
+    AUDITOR,
+    CALENDAR,
+    HOLDER,
+    MONDAY,
+    complete,
+    document,
+    draft,
+    events_of,
+    profile,
+    reason,
+    submitted,
 )
 
 
@@ -106,11 +116,13 @@ def test_only_the_first_submission_is_charged():
 
 def test_applications_come_from_pc_or_mobile_and_the_channel_is_recorded():
     """CERT-11: PC site or mobile app; a synced channel cannot be chosen by hand."""
-    app = Application.start("acc-1", CertificationType.ENTERPRISE, Channel.MOBILE, {}, HOLDER, MONDAY)
+    app = Application.start("acc-1", CertificationType.ENTERPRISE, Channel.MOBILE, {}, HOLDER, MONDAY,
+                            profile=profile(), open_exists=False)
     assert app.channel == Channel.MOBILE
     assert [e for e in app.pull_events()][0].channel == Channel.MOBILE
     with pytest.raises(errors.ChannelNotAllowed):
-        Application.start("acc-1", CertificationType.ENTERPRISE, Channel.SISTER_APP_SYNC, {}, HOLDER, MONDAY)
+        Application.start("acc-1", CertificationType.ENTERPRISE, Channel.SISTER_APP_SYNC, {}, HOLDER, MONDAY,
+                          profile=profile(), open_exists=False)
 
 
 def test_an_enterprise_draft_costs_nothing():

@@ -3,17 +3,34 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from certification.domain import errors
+from certification.domain.application import Application
+from certification.domain.records import SisterCertification
+from certification.domain.states import SYSTEM, Status
 from trust_common.contracts.certification import (
-    BadgeSuspended, CancelledBy, CertificationCancelled, CertificationRenewed, CertificationType, Channel,
-    ExpiryReminderDue, ReasonCode, RejectionReason, ReReviewOpened, ReReviewPassed,
+    BadgeSuspended,
+    CancelledBy,
+    CertificationCancelled,
+    CertificationRenewed,
+    CertificationType,
+    Channel,
+    ExpiryReminderDue,
+    ReasonCode,
+    RejectionReason,
+    ReReviewOpened,
+    ReReviewPassed,
 )
 
-from certification.domain import errors
-from certification.domain.lifetime import SisterCertification
-from certification.domain.model import Application
-from certification.domain.states import SYSTEM, Status
 from tests.certification.builders import (
-    AUDITOR, CALENDAR, HOLDER, LEASE, MONDAY, certified, events_of, in_review, profile,
+    AUDITOR,
+    CALENDAR,
+    HOLDER,
+    LEASE,
+    MONDAY,
+    certified,
+    events_of,
+    in_review,
+    profile,
 )
 
 YEAR_END = datetime(2027, 3, 2, 10, 0, tzinfo=UTC)
@@ -117,7 +134,7 @@ def test_renewal_before_expiry_extends_by_a_year_from_the_old_end():
     """CERT-8: renewal is a new review before expiry."""
     current = certified()
     before_end = YEAR_END - timedelta(days=20)
-    renewal = current.start_renewal(Channel.PC, HOLDER, before_end)
+    renewal = current.start_renewal(Channel.PC, HOLDER, before_end, renewal_open=False)
     assert renewal.renewal_of == current.id and len(renewal.current_documents()) == 2
     renewal.submit(profile(), CALENDAR, HOLDER, before_end)
     renewal.claim(AUDITOR, before_end, LEASE)
@@ -132,7 +149,7 @@ def test_a_cancelled_certification_is_not_brought_back_by_approving_its_renewal(
     """CERT-8/CERT-10 (EMP-18 would restore the grants): a renewal renews only a certification that stands."""
     current = certified()
     before_end = YEAR_END - timedelta(days=20)
-    renewal = current.start_renewal(Channel.PC, HOLDER, before_end)
+    renewal = current.start_renewal(Channel.PC, HOLDER, before_end, renewal_open=False)
     renewal.submit(profile(), CALENDAR, HOLDER, before_end)
     renewal.claim(AUDITOR, before_end, LEASE)
     current.cancel(CancelledBy.HOLDER, HOLDER, before_end)  # (without its open renewals: the guard alone)
@@ -148,7 +165,7 @@ def test_cancelling_a_certification_withdraws_its_open_renewal():
     """CERT-10 with CERT-8: the open renewal goes with the cancelled certification, in the same change."""
     current = certified()
     before_end = YEAR_END - timedelta(days=20)
-    renewal = current.start_renewal(Channel.PC, HOLDER, before_end)
+    renewal = current.start_renewal(Channel.PC, HOLDER, before_end, renewal_open=False)
     renewal.submit(profile(), CALENDAR, HOLDER, before_end)
     events_of(renewal)
     current.cancel(CancelledBy.HOLDER, HOLDER, before_end, [renewal])
@@ -162,7 +179,7 @@ def test_cancelling_a_certification_withdraws_its_open_renewal():
 def test_a_renewal_started_before_expiry_and_passed_after_it_renews_from_the_approval():
     """CERT-8: the review started before expiry; the new year starts when it passes (EMP-18: grants restored)."""
     current = certified()
-    renewal = current.start_renewal(Channel.PC, HOLDER, YEAR_END - timedelta(days=3))
+    renewal = current.start_renewal(Channel.PC, HOLDER, YEAR_END - timedelta(days=3), renewal_open=False)
     renewal.submit(profile(), CALENDAR, HOLDER, YEAR_END - timedelta(days=3))
     assert current.expire(YEAR_END, SYSTEM, YEAR_END)
     late = YEAR_END + timedelta(days=1)
@@ -174,9 +191,9 @@ def test_a_renewal_started_before_expiry_and_passed_after_it_renews_from_the_app
 def test_renewal_is_refused_after_expiry_and_for_personal_certifications():
     """CERT-8."""
     with pytest.raises(errors.RenewalNotPossible):
-        certified().start_renewal(Channel.PC, HOLDER, YEAR_END)
+        certified().start_renewal(Channel.PC, HOLDER, YEAR_END, renewal_open=False)
     with pytest.raises(errors.RenewalNotPossible):
-        certified(CertificationType.PERSONAL).start_renewal(Channel.PC, HOLDER, MONDAY)
+        certified(CertificationType.PERSONAL).start_renewal(Channel.PC, HOLDER, MONDAY, renewal_open=False)
 
 
 def source(valid_until: datetime = datetime(2026, 9, 1, tzinfo=UTC)) -> SisterCertification:
@@ -185,7 +202,7 @@ def source(valid_until: datetime = datetime(2026, 9, 1, tzinfo=UTC)) -> SisterCe
 
 def test_a_sister_app_certification_syncs_without_fee_or_review_and_lasts_as_long_as_its_source():
     """CERT-9."""
-    app = Application.sync_from_sister_app("acc-holder", source(), profile(), HOLDER, MONDAY)
+    app = Application.sync_from_sister_app("acc-holder", source(), profile(), HOLDER, MONDAY, open_exists=False)
     assert app.status == Status.CERTIFIED and app.channel == Channel.SISTER_APP_SYNC
     assert app.valid_until == datetime(2026, 9, 1, tzinfo=UTC) and app.badge_active
     assert events_of(app) == ["ApplicationStarted", "ApplicationApproved"]
@@ -194,9 +211,10 @@ def test_a_sister_app_certification_syncs_without_fee_or_review_and_lasts_as_lon
 def test_sync_needs_consistent_profiles_and_a_current_source():
     """CERT-9."""
     with pytest.raises(errors.SyncRefused):
-        Application.sync_from_sister_app("acc-holder", source(), profile(username="someone else"), HOLDER, MONDAY)
+        Application.sync_from_sister_app("acc-holder", source(), profile(username="someone else"), HOLDER, MONDAY,
+                                         open_exists=False)
     with pytest.raises(errors.SyncRefused):
-        Application.sync_from_sister_app("acc-holder", source(MONDAY), profile(), HOLDER, MONDAY)
+        Application.sync_from_sister_app("acc-holder", source(MONDAY), profile(), HOLDER, MONDAY, open_exists=False)
 
 
 def test_an_enterprise_certification_can_be_cancelled_and_its_data_is_kept():

@@ -3,15 +3,32 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from trust_common.contracts.certification import (
-    ApplicationFailed, ApplicationRejected, CertificationType, DocumentKind, FailureReason, ReasonCode, RejectionReason,
-)
-
 from certification.domain import errors
 from certification.domain.states import SYSTEM, Status
+from trust_common.contracts.certification import (
+    ApplicationFailed,
+    ApplicationRejected,
+    CertificationType,
+    DocumentKind,
+    FailureReason,
+    ReasonCode,
+    RejectionReason,
+)
+
 from tests.certification.builders import (
-    AUDITOR, CALENDAR, HOLDER, LEASE, MONDAY, OTHER_AUDITOR, certified, document, events_of, in_review, profile,
-    reason, submitted,
+    AUDITOR,
+    CALENDAR,
+    HOLDER,
+    LEASE,
+    MONDAY,
+    OTHER_AUDITOR,
+    certified,
+    document,
+    events_of,
+    in_review,
+    profile,
+    reason,
+    submitted,
 )
 
 
@@ -102,7 +119,7 @@ def test_the_applicant_corrects_and_resubmits_as_prompted():
 def test_the_third_false_information_fails_the_application():
     """CERT-7 decision: "repeatedly" = the third rejection for false information."""
     app = in_review()
-    for round_ in range(2):
+    for _ in range(2):
         app.reject(AUDITOR, [reason(ReasonCode.FALSE_INFORMATION)], MONDAY)
         app.attach_document(document(app, DocumentKind.BUSINESS_LICENCE), HOLDER, MONDAY)
         app.submit(profile(), CALENDAR, HOLDER, MONDAY)

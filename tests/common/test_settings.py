@@ -37,20 +37,13 @@ def test_topic_prefix_namespaces_every_topic():
 
 
 def test_a_shipped_fake_provider_is_refused_in_production_and_used_elsewhere():
-    from trust_common.clock import ManualClock
-    from trust_common.providers import FakeProviderInProduction, provider
-    from trust_common.runtime import Runtime
+    from trust_common.providers import FakeProviderInProduction, fake
 
     class FakePayments:
         pass
 
-    real = object()
-    production = Runtime.build(CommonSettings(environment="production", jwt_secret="x" * 48,
-                                              database_url="postgresql+asyncpg://svc:long-secret@db/svc"),
-                               clock=ManualClock())
+    production = CommonSettings(environment="production", jwt_secret="x" * 48,
+                                database_url="postgresql+asyncpg://svc:long-secret@db/svc")
     with pytest.raises(FakeProviderInProduction, match="payments"):
-        provider(production, "payments", FakePayments)
-    production.extras["payments"] = real
-    assert provider(production, "payments", FakePayments) is real
-    development = Runtime.build(CommonSettings(environment="development"), clock=ManualClock())
-    assert isinstance(provider(development, "payments", FakePayments), FakePayments)
+        fake(production, "payments", FakePayments)
+    assert isinstance(fake(CommonSettings(environment="development"), "payments", FakePayments), FakePayments)

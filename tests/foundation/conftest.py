@@ -49,8 +49,7 @@ async def probe(certification: ServiceUnderTest, notifier: ServiceUnderTest):
         tracer_provider=notifier.runtime.tracer_provider, retry_backoff_seconds=0.01)
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))
-    app = create_api(certification.settings, title="probe", description="probe", routers=[router],
-                     runtime=certification.runtime)
+    app = create_api(certification.runtime, title="probe", description="probe", routers=[router])
     yield Probe(certification, notifier, app)
     stop.set()
     with suppress(Exception):

@@ -43,6 +43,24 @@ async def record_probe(body: ProbeIn, request: Request, principal: CurrentPrinci
     return {"probe_id": probe_id, "note": body.note}
 
 
+# Notes whose request "dies" right after its unit of work committed, before it answers.
+die_after_commit: set[str] = set()
+died = asyncio.Event()
+
+
+@router.post("/probes/then-die", status_code=201)
+async def record_probe_then_die(body: ProbeIn, request: Request, principal: CurrentPrincipal) -> dict[str, str]:
+    probe_id = str(uuid.uuid4())
+    async with request.app.state.runtime.uow() as uow:
+        uow.emit(ProbeRecorded(probe_id=probe_id, note=body.note))
+        await uow.commit()
+    if body.note in die_after_commit:
+        die_after_commit.discard(body.note)
+        died.set()
+        await asyncio.Event().wait()  # the process is killed here: the test cancels this request
+    return {"probe_id": probe_id, "note": body.note}
+
+
 @router.post("/probes/secret", status_code=201)
 async def issue_secret(body: ProbeIn, principal: CurrentPrincipal, response: Response) -> dict[str, str]:
     response.headers["Cache-Control"] = "no-store"

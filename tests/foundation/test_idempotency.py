@@ -1,8 +1,12 @@
-"""Idempotency-Key: replay for a retry, 409 while in flight, 422 for a different body."""
+"""Idempotency-Key: replay for a retry, 409 while in flight, 422 for a different body, and
+one transaction for the claim, the effect and the stored answer (a crash leaves nothing)."""
 from __future__ import annotations
 
 import asyncio
 import uuid
+from contextlib import suppress
+
+from sqlalchemy import text
 
 from tests.foundation import probe as probe_module
 
@@ -96,3 +100,48 @@ async def test_a_body_too_large_to_keep_for_replays_is_refused_with_413(probe):
                                      headers={"Idempotency-Key": str(uuid.uuid4()), "content-type": "application/json"})
     assert response.status_code == 413
     assert response.json()["type"].endswith("/request-too-large")
+
+
+async def _outbox_rows_with_note(probe, note: str) -> int:
+    async with probe.producer_service.runtime.sessions() as session:
+        return (await session.execute(text(
+            "SELECT count(*) FROM outbox WHERE envelope->'data'->>'note' = :note"), {"note": note})).scalar_one()
+
+
+async def _stored_keys(probe, key: str) -> int:
+    async with probe.producer_service.runtime.sessions() as session:
+        return (await session.execute(text("SELECT count(*) FROM idempotency_keys WHERE key = :key"),
+                                      {"key": key})).scalar_one()
+
+
+async def test_a_request_that_dies_after_its_command_leaves_nothing_and_its_retry_runs_once(probe):
+    """Claim, effect and stored answer commit together: a request killed after its unit of work
+    committed leaves neither the effect nor a held key, so the retry runs at once, exactly once."""
+    key, note = str(uuid.uuid4()), f"dies-{uuid.uuid4()}"
+    probe_module.died.clear()
+    probe_module.die_after_commit.add(note)
+    async with probe.client() as client:
+        first = asyncio.create_task(client.post("/probes/then-die", json={"note": note},
+                                                headers={"Idempotency-Key": key}))
+        await asyncio.wait_for(probe_module.died.wait(), 10)
+        first.cancel()  # the process dies: its connection, transaction and lock go with it
+        with suppress(asyncio.CancelledError):
+            await first
+        assert await _outbox_rows_with_note(probe, note) == 0
+        retry = await client.post("/probes/then-die", json={"note": note}, headers={"Idempotency-Key": key})
+        replay = await client.post("/probes/then-die", json={"note": note}, headers={"Idempotency-Key": key})
+    assert retry.status_code == 201
+    assert replay.status_code == 201 and replay.headers["idempotent-replayed"] == "true"
+    assert replay.json() == retry.json()
+    assert await _outbox_rows_with_note(probe, note) == 1
+
+
+async def test_nothing_is_kept_for_anonymous_callers_or_routes_that_do_not_exist(probe):
+    key = str(uuid.uuid4())
+    async with probe.client() as client:
+        unknown = await client.post("/no-such-route", json={}, headers={"Idempotency-Key": key})
+        anonymous = await client.post("/probes", json={"note": "x"},
+                                      headers={"Idempotency-Key": key, "authorization": ""})
+    assert unknown.status_code == 404
+    assert anonymous.status_code == 401
+    assert await _stored_keys(probe, key) == 0

@@ -8,7 +8,7 @@ from trust_common.projections import load_account
 from trust_common.testing.services import eventually
 
 from notifier.notices import ATTEMPT_TIMER
-from tests.certification import journeys
+from tests.certification import flows as certification_flows
 from tests.notifier.test_windows import register_endpoint
 from tests.shop_binding import flows
 
@@ -71,10 +71,10 @@ async def test_a_48_hour_shop_invitation_is_one_trace_from_the_merchant_to_every
 
 async def test_a_certification_decision_is_one_trace_through_employee_accounts_and_the_notifier(
         certification, employee_accounts, stack, spans):
-    account_id, application_id = await journeys.submitted_enterprise(certification)
-    await journeys.claimed(certification, application_id, "auditor-trace")
+    account_id, application_id = await certification_flows.submitted_enterprise(certification)
+    await certification_flows.claimed(certification, application_id, "auditor-trace")
     spans.clear()
-    async with journeys.auditor(certification, "auditor-trace") as auditor:
+    async with certification_flows.auditor(certification, "auditor-trace") as auditor:
         approved = await auditor.post(f"/v1/reviews/{application_id}/approve")
     assert approved.status_code == 200, approved.text
     trace_id = _server_trace(spans, "/v1/reviews/{application_id}/approve")

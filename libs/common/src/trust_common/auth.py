@@ -40,7 +40,7 @@ class Principal:
     def has(self, *roles: Role) -> bool:
         return any(r in self.roles for r in roles)
 
-    def require(self, *roles: Role) -> "Principal":
+    def require(self, *roles: Role) -> Principal:
         if not self.has(*roles):
             raise Forbidden(f"requires one of the roles: {', '.join(sorted(roles))}")
         return self

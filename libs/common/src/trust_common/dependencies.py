@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trust_common.clock import Clock
 from trust_common.messagebus import MessageBus
+from trust_common.uow import AMBIENT_SESSION
 
 
 def get_bus(request: Request) -> MessageBus:
@@ -17,7 +18,12 @@ def get_bus(request: Request) -> MessageBus:
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A session for reads; writes go through the bus and its unit of work."""
+    """A session for reads; writes go through the bus and its unit of work. Inside an idempotent
+    request it is that request's transaction, so a route reads what its command just wrote."""
+    ambient = AMBIENT_SESSION.get()
+    if ambient is not None:
+        yield ambient
+        return
     async with request.app.state.runtime.sessions() as session:
         yield session
 

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-_REGISTRY: dict[tuple[str, int], type["EventData"]] = {}
+_REGISTRY: dict[tuple[str, int], type[EventData]] = {}
 
 
 class EventData(BaseModel):
@@ -71,7 +71,7 @@ class EventEnvelope(BaseModel):
 
     @classmethod
     def wrap(cls, event: EventData, *, source: str, sequence: int, occurred_at: datetime,
-             trace: dict[str, str] | None = None, event_id: uuid.UUID | None = None) -> "EventEnvelope":
+             trace: dict[str, str] | None = None, event_id: uuid.UUID | None = None) -> EventEnvelope:
         return cls(
             event_id=event_id or uuid.uuid4(), type=event.event_type, version=event.version,
             source=source, aggregate_type=event.aggregate_type, aggregate_id=event.aggregate_id,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -11,23 +11,22 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from trust_common import metrics
-from trust_common.clock import Clock
+from trust_common.health import OPERATIONS_PATHS
 from trust_common.health import router as health_router
 from trust_common.idempotency import IdempotencyMiddleware
 from trust_common.logs import configure_logging
-from trust_common.problems import document_problems, install_problem_handlers
+from trust_common.messagebus import MessageBus
+from trust_common.problems import OutageMiddleware, document_problems, install_problem_handlers
 from trust_common.runtime import Runtime
-from trust_common.settings import CommonSettings
 
 UNTRACED_PATHS = "healthz,readyz,metrics"
 
 
-def create_api(settings: CommonSettings, *, title: str, description: str, routers: Iterable[APIRouter],
-               bootstrap: Callable[[Runtime], Any] | None = None, clock: Clock | None = None,
-               runtime: Runtime | None = None, version: str = "1.0.0") -> FastAPI:
-    """Build the API app; `bootstrap(runtime)` returns the service's message bus (in app.state.bus)."""
+def create_api(runtime: Runtime[Any], *, title: str, description: str, routers: Iterable[APIRouter],
+               bus: MessageBus | None = None, version: str = "1.0.0") -> FastAPI:
+    """Build an API app on a runtime; the bus (in app.state.bus) carries its commands."""
+    settings = runtime.settings
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
-    runtime = runtime or Runtime.build(settings, clock=clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -36,12 +35,13 @@ def create_api(settings: CommonSettings, *, title: str, description: str, router
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     app.state.runtime = runtime
-    app.state.bus = bootstrap(runtime) if bootstrap else None
+    app.state.bus = bus
     install_problem_handlers(app)
     app.include_router(health_router)
     for router in routers:
         app.include_router(router)
     document_problems(app)
+    app.add_middleware(OutageMiddleware)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RequestMetricsMiddleware)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=runtime.tracer_provider, excluded_urls=UNTRACED_PATHS)
@@ -49,13 +49,14 @@ def create_api(settings: CommonSettings, *, title: str, description: str, router
 
 
 class RequestMetricsMiddleware:
-    """Request rate, errors and latency per route template (bounded labels)."""
+    """Request rate, errors and latency per route template (bounded labels). Probes and scrapes
+    are not traffic: a failing readiness probe must not burn the API's error budget."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] in OPERATIONS_PATHS:
             return await self.app(scope, receive, send)
         started = time.perf_counter()
         status = {"code": 500}

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
+from fastapi import Depends
 from pydantic import BaseModel
 from sqlalchemy import Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from trust_common.problems import Invalid
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
@@ -21,6 +25,28 @@ MAX_LIMIT = 200
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
+
+    @classmethod
+    def of(cls, model: type[M], rows: Iterable[Any], next_cursor: str | None) -> Page[M]:
+        """A page of `model`s validated from the rows a listing returned."""
+        return Page[model](items=[model.model_validate(row) for row in rows],  # type: ignore[valid-type]
+                           next_cursor=next_cursor)
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Where a listing resumes (`cursor`, opaque) and how many items it returns."""
+
+    cursor: str | None = None
+    limit: int | None = None
+
+
+def page_request(cursor: str | None = None, limit: int | None = None) -> PageRequest:
+    return PageRequest(cursor=cursor, limit=limit)
+
+
+# A list route's `?cursor=&limit=`: `page: ListQuery`.
+ListQuery = Annotated[PageRequest, Depends(page_request)]
 
 
 def encode_cursor(values: tuple[Any, ...]) -> str:
@@ -61,13 +87,14 @@ def _fits(value: Any, key: ColumnElement[Any]) -> bool:
     return True
 
 
-async def paginate(session: AsyncSession, stmt: Select[Any], keys: list[ColumnElement[Any]], *,
-                   cursor: str | None, limit: int | None, descending: bool = False) -> tuple[list[Any], str | None]:
-    """Run `stmt` ordered by `keys` (unique together) from `cursor`; returns rows and the next cursor."""
-    limit = check_limit(limit)
+async def paginate(session: AsyncSession, stmt: Select[Any], keys: list[ColumnElement[Any]], page: PageRequest,
+                   *, descending: bool = False) -> tuple[list[Any], str | None]:
+    """Run `stmt` ordered by `keys` (unique together) from the page's cursor; returns rows and the
+    next cursor."""
+    limit, cursor = check_limit(page.limit), page.cursor
     if cursor:
         values = decode_cursor(cursor)
-        if len(values) != len(keys) or not all(_fits(v, k) for v, k in zip(values, keys)):
+        if len(values) != len(keys) or not all(_fits(v, k) for v, k in zip(values, keys, strict=True)):
             raise Invalid("the cursor does not belong to this listing", parameter="cursor")
         position = tuple_(*keys)
         stmt = stmt.where(position < tuple_(*values) if descending else position > tuple_(*values))
@@ -77,4 +104,4 @@ async def paginate(session: AsyncSession, stmt: Select[Any], keys: list[ColumnEl
         return rows, None
     rows = rows[:limit]
     last = rows[-1]
-    return rows, encode_cursor(tuple(getattr(last, k.key) for k in keys))
+    return rows, encode_cursor(tuple(getattr(last, str(k.key)) for k in keys))

@@ -9,7 +9,13 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaProducer
 
 from trust_common.contracts.platform import (
-    AccountChanged, AccountDeleted, AccountRegistered, AccountSnapshot, ShopChanged, ShopRegistered, ShopSnapshot,
+    AccountChanged,
+    AccountDeleted,
+    AccountRegistered,
+    AccountSnapshot,
+    ShopChanged,
+    ShopRegistered,
+    ShopSnapshot,
 )
 from trust_common.events import EventData, EventEnvelope
 from trust_common.kafka import create_producer, encode_headers
@@ -25,7 +31,7 @@ class PlatformPublisher:
         self._settings = settings
         self._producer: AIOKafkaProducer | None = None
 
-    async def __aenter__(self) -> "PlatformPublisher":
+    async def __aenter__(self) -> PlatformPublisher:
         self._producer = create_producer(self._settings)
         await self._producer.start()
         return self

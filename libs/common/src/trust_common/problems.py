@@ -8,6 +8,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from trust_common.outages import RETRY_AFTER_SECONDS, is_outage
 
 log = logging.getLogger(__name__)
 
@@ -105,10 +108,50 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, error: Exception) -> JSONResponse:
+        if is_outage(error):
+            log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(error).__name__)
+            return unavailable_response(request.url.path)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(problem_body(500, "internal-error", "Internal error",
                                              "Something went wrong on our side; it has been logged.",
                                              instance=request.url.path))
+
+
+def unavailable_body(instance: str | None = None) -> dict[str, Any]:
+    return problem_body(503, "service-unavailable", "Service unavailable",
+                        "A system this service depends on is not reachable right now; nothing was changed. "
+                        "Retry after the time in the Retry-After header.", instance=instance)
+
+
+def unavailable_response(instance: str | None = None) -> JSONResponse:
+    """503 with Retry-After: an outage, not a bug and not the client's fault."""
+    return problem_response(unavailable_body(instance), {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+class OutageMiddleware:
+    """Turns an outage that reaches the top of a request into 503 + Retry-After (an exception
+    handler could not: Starlette re-raises what its catch-all handler answered)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as error:
+            if started or not is_outage(error):
+                raise
+            log.warning("unavailable on %s %s: %s", scope["method"], scope["path"], type(error).__name__)
+            await unavailable_response(scope["path"])(scope, receive, send)
 
 
 PROBLEM_SCHEMA: dict[str, Any] = {

@@ -12,7 +12,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trust_common.contracts.platform import (
-    AccountChanged, AccountDeleted, AccountRegistered, AccountSnapshot, ShopChanged, ShopRegistered, ShopSnapshot,
+    AccountChanged,
+    AccountDeleted,
+    AccountRegistered,
+    AccountSnapshot,
+    ShopChanged,
+    ShopRegistered,
+    ShopSnapshot,
 )
 from trust_common.events import EventEnvelope
 from trust_common.schema import platform_accounts, platform_shops

@@ -3,8 +3,21 @@ and the platform projections. Created by the `common` migration branch."""
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger, Boolean, Column, DateTime, Index, Integer, LargeBinary, MetaData, SmallInteger, String,
-    Table, Text, UniqueConstraint, func, text,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -65,12 +78,11 @@ idempotency_keys = Table(
     Column("method", String(10), nullable=False),
     Column("path", String(500), nullable=False),
     Column("request_hash", String(64), nullable=False),
-    Column("state", String(20), nullable=False),
-    Column("locked_until", DateTime(timezone=True), nullable=False),
     Column("response_status", Integer),
     Column("response_headers", JSONB),
     Column("response_body", LargeBinary),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_idempotency_keys_created_at", "created_at"),
 )
 
 platform_accounts = Table(

@@ -21,6 +21,10 @@ class CommonSettings(BaseSettings):
     environment: Environment = "development"
     database_url: SecretStr = SecretStr("postgresql+asyncpg://trust:trust@127.0.0.1:54329/trust")
     database_pool_size: int = 10
+    # Connections beyond the pool break the connection budget (docs/operations.md#connection-budget).
+    database_max_overflow: int = 0
+    # Behind PgBouncer in transaction mode (the CloudNativePG Pooler): no server-side statement cache.
+    database_pgbouncer: bool = False
     kafka_bootstrap: str = "127.0.0.1:19092"
     topic_prefix: str = ""
     http_host: str = "127.0.0.1"
@@ -48,7 +52,8 @@ class CommonSettings(BaseSettings):
     timer_batch_size: int = 50
     timer_concurrency: int = 4
     timer_max_attempts: int = 10
-    idempotency_lease_seconds: int = 60
+    # Stripe keeps keys for 24 hours: a retry within that replays, the worker removes older ones.
+    idempotency_retention_hours: int = 24
     # Bodies sent with an Idempotency-Key are buffered (hashed, replayed to the app): bounded.
     idempotency_max_body_bytes: int = 11 * 1024 * 1024
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from contextvars import ContextVar
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from opentelemetry import propagate
 from sqlalchemy import event, insert, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from trust_common.clock import Clock
 from trust_common.events import EventData, EventEnvelope
@@ -25,6 +26,12 @@ def outbox_shard(key: str) -> int:
     return zlib.crc32(key.encode()) % OUTBOX_SHARDS
 
 
+# Set by the idempotency middleware for one request: the transaction that will also store the
+# request's response. A unit of work inside it works in a savepoint of it and leaves the commit
+# to the middleware, so effect, events and stored answer commit together.
+AMBIENT_SESSION: ContextVar[AsyncSession | None] = ContextVar("ambient_session", default=None)
+
+
 class UnitOfWork:
     """`async with uow:` opens a transaction; `commit()` writes events and commits; leaving
     without commit rolls back."""
@@ -37,8 +44,14 @@ class UnitOfWork:
         self._topic_of = topic_of
         self._emitted: list[EventData] = []
 
-    async def __aenter__(self) -> "UnitOfWork":
-        self.session = self._sessions()
+    async def __aenter__(self) -> Self:
+        ambient = AMBIENT_SESSION.get()
+        self._savepoint: AsyncSessionTransaction | None = None
+        if ambient is None:
+            self.session = self._sessions()
+        else:
+            self.session = ambient
+            self._savepoint = await ambient.begin_nested()
         self.timers = TimerSchedule(self.session, self.clock)
         self._emitted = []
         # The identity map holds clean objects weakly: an aggregate that recorded events and was
@@ -46,7 +59,11 @@ class UnitOfWork:
         self._held: list[Any] = []
         event.listen(self.session.sync_session, "loaded_as_persistent", self._hold)
         event.listen(self.session.sync_session, "transient_to_pending", self._hold)
+        self.open_repositories()
         return self
+
+    def open_repositories(self) -> None:
+        """A service's unit of work makes its repositories here (`self.shops = ...`) on the new session."""
 
     def _hold(self, _session: Any, obj: Any) -> None:
         if hasattr(obj, "pull_events"):
@@ -54,6 +71,12 @@ class UnitOfWork:
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
+        event.remove(self.session.sync_session, "loaded_as_persistent", self._hold)
+        event.remove(self.session.sync_session, "transient_to_pending", self._hold)
+        if self._savepoint is not None:
+            if self._savepoint.is_active:
+                await self._savepoint.rollback()
+            return
         try:
             await self.session.rollback()
         finally:
@@ -76,7 +99,10 @@ class UnitOfWork:
         if events:
             await self._write_outbox(events)
             await self.session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
-        await self.session.commit()
+        if self._savepoint is not None:
+            await self._savepoint.commit()  # the ambient transaction commits it, with the stored response
+        else:
+            await self.session.commit()
 
     def keep_recorded_events(self) -> None:
         """Move events recorded so far into this unit of work (before a savepoint ends)."""
@@ -120,9 +146,9 @@ class UnitOfWork:
     async def _next_sequence(self, aggregate_type: str, aggregate_id: str) -> int:
         # The upsert's row lock also serialises writers of one aggregate, so outbox ids of an
         # aggregate follow its sequence even when transactions race.
-        stmt = pg_insert(aggregate_sequences).values(
+        insert_first = pg_insert(aggregate_sequences).values(
             aggregate_type=aggregate_type, aggregate_id=aggregate_id, last_sequence=1)
-        stmt = stmt.on_conflict_do_update(
+        stmt = insert_first.on_conflict_do_update(
             index_elements=[aggregate_sequences.c.aggregate_type, aggregate_sequences.c.aggregate_id],
             set_={"last_sequence": aggregate_sequences.c.last_sequence + 1},
         ).returning(aggregate_sequences.c.last_sequence)

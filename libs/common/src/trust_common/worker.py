@@ -3,9 +3,10 @@ small HTTP server for /healthz, /readyz and /metrics. Stops gracefully on SIGTER
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,12 +16,10 @@ from fastapi import FastAPI
 from trust_common.consumer import ConsumerRunner, EventHandler
 from trust_common.db import asyncpg_dsn
 from trust_common.events import EventData
-from trust_common.health import router as health_router
+from trust_common.health import WORKER_CHECKS, operations_router
 from trust_common.kafka import create_consumer, create_producer
-from trust_common.logs import configure_logging
 from trust_common.outbox import OutboxRelay
 from trust_common.runtime import Runtime
-from trust_common.settings import CommonSettings
 from trust_common.timers import TimerHandler, TimerPoller
 
 log = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ class WorkerSpec:
 class Worker:
     """Owns the Kafka clients and the loops of one worker process."""
 
-    def __init__(self, runtime: Runtime, spec: WorkerSpec, *,
+    def __init__(self, runtime: Runtime[Any], spec: WorkerSpec, *,
                  relay_after_publish: Callable[[list[Any]], Awaitable[None]] | None = None) -> None:
         settings = runtime.settings
         self.runtime = runtime
@@ -77,23 +76,30 @@ class Worker:
             stop.set()
 
 
-def health_app(runtime: Runtime) -> FastAPI:
+def health_app(runtime: Runtime[Any]) -> FastAPI:
     app = FastAPI(title=f"{runtime.settings.service_name} worker", docs_url=None, redoc_url=None)
     app.state.runtime = runtime
-    app.include_router(health_router)
+    app.include_router(operations_router(WORKER_CHECKS))  # readiness: database and Kafka
     return app
 
 
-async def serve(runtime: Runtime, spec: WorkerSpec) -> None:
+class _HealthServer(uvicorn.Server):
+    """The worker owns SIGTERM (it stops every loop, then this server): uvicorn must not take it."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def serve(runtime: Runtime[Any], spec: WorkerSpec) -> None:
     """Run the worker and its health server until SIGTERM or SIGINT."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     settings = runtime.settings
-    server = uvicorn.Server(uvicorn.Config(health_app(runtime), host=settings.http_host, port=settings.http_port,
-                                           log_config=None, access_log=False))
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    server = _HealthServer(uvicorn.Config(health_app(runtime), host=settings.http_host, port=settings.http_port,
+                                         log_config=None, access_log=False))
     worker = Worker(runtime, spec)
     try:
         async with asyncio.TaskGroup() as group:
@@ -105,10 +111,3 @@ async def serve(runtime: Runtime, spec: WorkerSpec) -> None:
     finally:
         await runtime.close()
         log.info("worker stopped")
-
-
-def main(settings: CommonSettings, spec_factory: Callable[[Runtime], WorkerSpec]) -> None:
-    """Entry point of `<service>-worker`."""
-    configure_logging(settings.service_name, settings.log_level, settings.log_json)
-    runtime = Runtime.build(settings)
-    asyncio.run(serve(runtime, spec_factory(runtime)))

@@ -1,86 +1,82 @@
-"""The one place that wires the certification service: adapters, calendar, bus, worker handlers."""
+"""The one place that wires the certification service: `SERVICE`, from which libs/common builds its API,
+worker, migrations and test harness."""
 from __future__ import annotations
 
-from datetime import timedelta
-from functools import partial
+from dataclasses import dataclass
+from pathlib import Path
 
-from trust_common.consumer import chain
-from trust_common.contracts.platform import AccountChanged, AccountDeleted
-from trust_common.messagebus import MessageBus
-from trust_common.projections import ACCOUNT_PROJECTION
-from trust_common.providers import provider
-from trust_common.runtime import Runtime
-from trust_common.worker import WorkerSpec
-
-from certification import orm
-from certification.adapters.payments import FakePayments
-from certification.adapters.sister_app import FakeSisterAppDirectory
-from certification.adapters.storage import LocalDocumentStorage
+from certification.adapters.payments import FakePayments, Payments
+from certification.adapters.sister_app import FakeSisterAppDirectory, SisterAppDirectory
+from certification.adapters.storage import DocumentStorage, LocalDocumentStorage
 from certification.domain import commands
 from certification.domain.calendar import WorkingCalendar
-from certification.handlers import applicant, events, review
-from certification.handlers.support import (
-    BADGE_GRACE, CORRECTION_DEADLINE, EXPIRY, EXPIRY_REMINDER, REOPEN_WINDOW, REVIEW_SLA, Deps,
-    OVERDUE_GAUGE, constraint_problems,
-)
+from certification.handlers import accounts, applications, deadlines, reviews
+from certification.orm import CONSTRAINT_PROBLEMS, metadata, start_mappers
+from certification.repository import UnitOfWork
+from certification.routes import applications as application_routes
+from certification.routes import reviews as review_routes
 from certification.settings import Settings
-
-DEPS_KEY = "certification.deps"
-
-
-def dependencies(runtime: Runtime) -> Deps:
-    """The adapters of this process, built once per runtime (tests reach the fakes through it)."""
-    if DEPS_KEY not in runtime.extras:
-        settings = runtime.settings
-        assert isinstance(settings, Settings)
-        orm.start_mappers()
-        runtime.extras[DEPS_KEY] = Deps(
-            calendar=WorkingCalendar(settings.holidays),
-            payments=provider(runtime, "payments", lambda: FakePayments(settings.payments_decline_prefix)),
-            storage=LocalDocumentStorage(settings.document_dir),
-            sister_app=provider(runtime, "sister_app", FakeSisterAppDirectory),
-            review_lease=timedelta(seconds=settings.review_lease_seconds),
-            document_max_bytes=settings.document_max_bytes,
-        )
-    return runtime.extras[DEPS_KEY]
+from trust_common.contracts.platform import AccountChanged, AccountDeleted
+from trust_common.projections import ACCOUNT_PROJECTION
+from trust_common.providers import fake
+from trust_common.runtime import Runtime
+from trust_common.service import Service, handlers
 
 
-COMMAND_HANDLERS = {
-    commands.StartApplication: applicant.start_application,
-    commands.UpdateFields: applicant.update_fields,
-    commands.UploadDocument: applicant.upload_document,
-    commands.SubmitApplication: applicant.submit_application,
-    commands.ReopenApplication: applicant.reopen_application,
-    commands.RenewCertification: applicant.renew_certification,
-    commands.SyncFromSisterApp: applicant.sync_from_sister_app,
-    commands.CancelCertification: applicant.cancel_certification,
-    commands.ClaimReview: review.claim_review,
-    commands.ApproveApplication: review.approve_application,
-    commands.RejectApplication: review.reject_application,
-}
+@dataclass(frozen=True)
+class Adapters:
+    calendar: WorkingCalendar  # CERT-5: working days, with the configured public holidays
+    payments: Payments  # CERT-4: the audit fee
+    storage: DocumentStorage  # CERT-3: uploaded documents (a mounted volume in production)
+    sister_app: SisterAppDirectory  # CERT-9: the sister app's certification directory
 
 
-def build_bus(runtime: Runtime) -> MessageBus:
-    deps = dependencies(runtime)
-    return MessageBus(runtime.uow, {command: partial(h, deps=deps) for command, h in COMMAND_HANDLERS.items()},
-                      constraint_problems=constraint_problems())
+def adapters(runtime: Runtime[Settings]) -> Adapters:
+    settings = runtime.settings
+    return Adapters(
+        calendar=WorkingCalendar(settings.holidays),
+        payments=fake(settings, "payments", lambda: FakePayments(settings.payments_decline_prefix)),
+        storage=LocalDocumentStorage(settings.document_dir),
+        sister_app=fake(settings, "sister_app", FakeSisterAppDirectory),
+    )
 
 
-def build_worker_spec(runtime: Runtime) -> WorkerSpec:
-    deps = dependencies(runtime)
-    handlers = {
-        **ACCOUNT_PROJECTION,
-        # CERT-2: the projection is updated first, then certified profiles are compared with it.
-        AccountChanged: chain(ACCOUNT_PROJECTION[AccountChanged], partial(events.account_changed, deps=deps)),
-        AccountDeleted: chain(ACCOUNT_PROJECTION[AccountDeleted], partial(events.account_deleted, deps=deps)),
-    }
-    timers = {
-        REVIEW_SLA: partial(events.review_sla_due, deps=deps),
-        BADGE_GRACE: partial(events.badge_grace_over, deps=deps),
-        CORRECTION_DEADLINE: partial(events.correction_deadline_over, deps=deps),
-        REOPEN_WINDOW: partial(events.reopen_window_over, deps=deps),
-        EXPIRY_REMINDER: partial(events.expiry_reminder_due, deps=deps),
-        EXPIRY: partial(events.expiry_due, deps=deps),
-        OVERDUE_GAUGE: partial(events.refresh_overdue_gauge, deps=deps),
-    }
-    return WorkerSpec(handlers=handlers, timers=timers)
+SERVICE = Service(
+    name="certification",
+    title="Certification",
+    description="Enterprise (blue V), personal and real-name certification with the audit review.",
+    settings=Settings,
+    migrations=Path(__file__).parent / "migrations",
+    routers=[application_routes.router, review_routes.router],
+    commands={
+        commands.StartApplication: applications.start_application,
+        commands.UpdateFields: applications.update_fields,
+        commands.UploadDocument: applications.upload_document,
+        commands.SubmitApplication: applications.submit_application,
+        commands.ReopenApplication: applications.reopen_application,
+        commands.RenewCertification: applications.renew_certification,
+        commands.SyncFromSisterApp: applications.sync_from_sister_app,
+        commands.CancelCertification: applications.cancel_certification,
+        commands.ClaimReview: reviews.claim_review,
+        commands.ApproveApplication: reviews.approve_application,
+        commands.RejectApplication: reviews.reject_application,
+    },
+    # CERT-2: the projection is updated first, then certified profiles are compared with it.
+    # ACCOUNT_PROJECTION is inferred as dict[ModelMetaclass, ...] in libs/common, not dict[type[EventData], ...].
+    events=handlers(ACCOUNT_PROJECTION,  # type: ignore[arg-type]
+                    {AccountChanged: accounts.account_changed, AccountDeleted: accounts.account_deleted}),
+    timers={
+        deadlines.REVIEW_SLA: deadlines.review_sla_due,  # CERT-5
+        deadlines.OVERDUE_GAUGE: deadlines.refresh_overdue_gauge,  # CERT-5 dashboard
+        deadlines.BADGE_GRACE: deadlines.badge_grace_over,  # CERT-2
+        deadlines.CORRECTION_DEADLINE: deadlines.correction_deadline_over,  # CERT-7
+        deadlines.REOPEN_WINDOW: deadlines.reopen_window_over,  # CERT-7
+        deadlines.EXPIRY_REMINDER: deadlines.expiry_reminder_due,  # CERT-8
+        deadlines.EXPIRY: deadlines.expiry_due,  # CERT-8
+    },
+    adapters=adapters,
+    unit_of_work=UnitOfWork,
+    mappers=start_mappers,
+    metadata=metadata,
+    constraint_problems=CONSTRAINT_PROBLEMS,
+)

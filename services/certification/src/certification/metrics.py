@@ -3,15 +3,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import datetime
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from certification.orm import applications
 
 class FreshGauge(Collector):
     """A gauge exported only while fresh: set by whichever worker replica fired the refresh timer, so a
@@ -38,15 +34,8 @@ class FreshGauge(Collector):
         yield GaugeMetricFamily(self.name, self.documentation)
 
 
-# Refreshed once a minute by the worker's timer (handlers/events.refresh_overdue_gauge), never by requests.
+# Refreshed once a minute by the worker's timer (handlers/deadlines.refresh_overdue_gauge), never by requests.
 REVIEWS_OVERDUE = FreshGauge("certification_reviews_overdue",
                              "Applications in audit past their 2-working-day due time", max_age_seconds=180)
 REVIEW_SLA_BREACHES = Counter("certification_review_sla_breaches_total", "Reviews that missed the 2-working-day SLA")
 
-
-async def refresh_overdue(session: AsyncSession, now: datetime) -> int:
-    """Count the overdue reviews and publish the count on the gauge."""
-    overdue = (await session.execute(select(func.count()).select_from(applications).where(
-        applications.c.status.in_(("submitted", "in_review")), applications.c.review_due_at < now))).scalar_one()
-    REVIEWS_OVERDUE.set(overdue)
-    return overdue

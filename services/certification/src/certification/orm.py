@@ -1,13 +1,30 @@
-"""This service's tables and their imperative mapping onto the domain classes."""
+"""This service's tables, the problems a race lost on one of their constraints becomes, and their
+imperative mapping onto the domain classes."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import (
-    BigInteger, Boolean, Column, DateTime, ForeignKey, Identity, Index, Integer, MetaData, String, Table, text,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry, relationship
 
-from certification.domain.model import Application, Document, HistoryEntry
+from certification.domain import errors
+from certification.domain.application import Application
+from certification.domain.records import Document, HistoryEntry
+from trust_common.problems import Problem
 
 OPEN_APPLICATION_INDEX = "applications_one_open"
 
@@ -89,14 +106,15 @@ fee_ledger = Table(
     Column("charged_at", DateTime(timezone=True), nullable=False),
 )
 
-_mapped = False
+# The 409s a race lost on a unique index becomes (the bus maps them; version checks are 409 too).
+CONSTRAINT_PROBLEMS: dict[str, Callable[[], Problem]] = {
+    OPEN_APPLICATION_INDEX: lambda: errors.OpenApplicationExists(  # CERT-1
+        "an open application of this type exists already"),
+}
 
 
 def start_mappers() -> None:
-    """Map the domain classes onto the tables (once per process)."""
-    global _mapped
-    if _mapped:
-        return
+    """Map the domain classes onto the tables (the service calls this once per process)."""
     mapper_registry.map_imperatively(Document, documents)
     mapper_registry.map_imperatively(HistoryEntry, application_history, exclude_properties=["seq"])
     mapper_registry.map_imperatively(Application, applications, version_id_col=applications.c.version, properties={
@@ -104,4 +122,3 @@ def start_mappers() -> None:
         # Write-mostly: new lines are inserted on flush; the trail is read with its own query.
         "history": relationship(HistoryEntry, lazy="noload"),
     })
-    _mapped = True

@@ -1,16 +1,18 @@
-"""Loads and saves applications and fee-ledger entries through the unit of work's session; never commits."""
+"""Loads and saves applications and fee-ledger entries through the unit of work's session; never commits.
+Handlers reach them as `uow.applications`."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from certification.domain import errors
-from certification.domain.model import Application
-from certification.domain.states import TERMINAL, Status
+from certification.domain.application import Application
+from certification.domain.states import IN_AUDIT, TERMINAL, Status
 from certification.orm import applications, fee_ledger
+from trust_common.uow import UnitOfWork as CommonUnitOfWork
 
 
 class ApplicationRepository:
@@ -20,31 +22,28 @@ class ApplicationRepository:
     def add(self, application: Application) -> None:
         self.session.add(application)
 
-    async def get(self, application_id: str, *, lock: bool = False) -> Application:
-        """The application, or 404; `lock` takes its row lock for a decision."""
+    async def get(self, application_id: str, *, owner: str | None = None, lock: bool = False) -> Application:
+        """The application, or 404; with `owner`, only that account's (X-3: another account's application
+        is as good as absent, 404 never 403); `lock` takes its row lock for a decision."""
         stmt = select(Application).where(applications.c.id == application_id)
         if lock:
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
         application = (await self.session.execute(stmt)).scalars().first()
-        if application is None:
+        if application is None or (owner is not None and application.account_id != owner):
             raise errors.ApplicationNotFound("no such application")
         return application
 
-    async def get_owned(self, application_id: str, account_id: str) -> Application:
-        """X-3: another account's application is as good as absent (404, never 403)."""
-        application = await self.get(application_id)
-        if application.account_id != account_id:
-            raise errors.ApplicationNotFound("no such application")
-        return application
-
-    async def next_claimable(self, now: datetime) -> Application | None:
+    async def next_claimable(self, now: datetime) -> Application:
         """The waiting application with the earliest SLA due time; rows leased by concurrent claims are skipped."""
         stmt = (select(Application).where(
             (applications.c.status == Status.SUBMITTED)
             | ((applications.c.status == Status.IN_REVIEW) & (applications.c.lease_until <= now)))
             .order_by(applications.c.review_due_at, applications.c.id).limit(1)
             .with_for_update(skip_locked=True))
-        return (await self.session.execute(stmt)).scalars().first()
+        application = (await self.session.execute(stmt)).scalars().first()
+        if application is None:
+            raise errors.ApplicationNotFound("no application is waiting for review")
+        return application
 
     async def of_account(self, account_id: str) -> list[Application]:
         stmt = select(Application).where(applications.c.account_id == account_id,
@@ -68,6 +67,11 @@ class ApplicationRepository:
             stmt = stmt.where(applications.c.renewal_of == renewal_of)
         return (await self.session.execute(stmt.limit(1))).first() is not None
 
+    async def count_overdue(self, now: datetime) -> int:
+        """CERT-5: the applications in audit past their due time."""
+        return (await self.session.execute(select(func.count()).select_from(applications).where(
+            applications.c.status.in_([str(s) for s in IN_AUDIT]), applications.c.review_due_at < now))).scalar_one()
+
     async def open_fee(self, application_id: str, account_id: str, amount_cny: int, now: datetime) -> bool:
         """CERT-4: write the ledger line of this application's one fee; False when it exists already.
 
@@ -81,3 +85,12 @@ class ApplicationRepository:
     async def settle_fee(self, application_id: str, payment_reference: str) -> None:
         await self.session.execute(update(fee_ledger).where(fee_ledger.c.application_id == application_id)
                                    .values(payment_reference=payment_reference))
+
+
+class UnitOfWork(CommonUnitOfWork):
+    """The certification service's unit of work: one transaction, its repositories on it."""
+
+    applications: ApplicationRepository
+
+    def open_repositories(self) -> None:
+        self.applications = ApplicationRepository(self.session)

@@ -1,7 +1,7 @@
 """Settings of the certification service."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import SecretStr
 
@@ -21,3 +21,8 @@ class Settings(CommonSettings):
     review_lease_seconds: int = 30 * 60
     # The fake payments provider declines accounts whose id starts with this (development and tests).
     payments_decline_prefix: str = "declined-"
+
+    @property
+    def review_lease(self) -> timedelta:
+        """CERT-5: how long a claim holds a review for one auditor."""
+        return timedelta(seconds=self.review_lease_seconds)

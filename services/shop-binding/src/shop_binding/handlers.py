@@ -13,6 +13,7 @@ from shop_binding.domain.links import BusinessCentreLink, BusinessCentreVerifier
 from shop_binding.domain.model import Binding, Invitation, UnlinkRequest
 from shop_binding.domain.shop import Shop
 from shop_binding.metrics import count_outcome
+from shop_binding.settings import Settings
 from shop_binding.repository import (
     LinkRepository, ShopRepository, account_facts, shop_facts,
 )
@@ -118,8 +119,8 @@ async def resolve_pending_binding(command: commands.ResolvePendingBinding, uow: 
     return binding
 
 
-async def link_business_centre(command: commands.LinkBusinessCentre, uow: UnitOfWork, *,
-                               markets: Collection[str], verifier: BusinessCentreVerifier) -> BusinessCentreLink:
+async def link_business_centre(command: commands.LinkBusinessCentre, uow: UnitOfWork, settings: Settings,
+                               verifier: BusinessCentreVerifier) -> BusinessCentreLink:
     # LINK-1: only someone the business centre vouches for may link its account (no squatting), checked
     # before anything is read so a refused caller learns nothing about existing links.
     verifier.verify(command.control_proof, platform_account_id=command.platform_account_id,
@@ -133,7 +134,7 @@ async def link_business_centre(command: commands.LinkBusinessCentre, uow: UnitOf
     link = BusinessCentreLink.link(
         link_id=new_id(), platform_account_id=command.platform_account_id,
         business_centre_account_id=command.business_centre_account_id, entry_point=command.entry_point,
-        market=account.country, enabled_markets=markets, link_of_account=of_account,
+        market=account.country, enabled_markets=settings.link_markets, link_of_account=of_account,
         link_of_business_centre=await repository.live_of_business_centre(command.business_centre_account_id),
         now=uow.clock.now())
     repository.add(link)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trust_common.contracts.platform import ShopSnapshot
-from trust_common.pagination import paginate
+from trust_common.pagination import PageRequest, paginate
 from trust_common.projections import load_account
 
 from shop_binding.domain.errors import Failure
@@ -25,7 +25,7 @@ async def invitations_of_shop(session: AsyncSession, shop_id: str, *, status: st
     if status:
         stmt = stmt.where(invitations.c.status == status)
     return await paginate(session, stmt, [invitations.c.created_at, invitations.c.invitation_id],
-                          cursor=cursor, limit=limit, descending=True)
+                          PageRequest(cursor, limit), descending=True)
 
 
 async def invitations_of_creator(session: AsyncSession, creator_account_id: str, *, status: str | None,
@@ -34,7 +34,7 @@ async def invitations_of_creator(session: AsyncSession, creator_account_id: str,
     if status:
         stmt = stmt.where(invitations.c.status == status)
     return await paginate(session, stmt, [invitations.c.created_at, invitations.c.invitation_id],
-                          cursor=cursor, limit=limit, descending=True)
+                          PageRequest(cursor, limit), descending=True)
 
 
 async def bindings_of_shop(session: AsyncSession, shop_id: str, *, status: str | None, cursor: str | None,
@@ -43,20 +43,20 @@ async def bindings_of_shop(session: AsyncSession, shop_id: str, *, status: str |
     if status:
         stmt = stmt.where(bindings.c.status == status)
     return await paginate(session, stmt, [bindings.c.created_at, bindings.c.binding_id],
-                          cursor=cursor, limit=limit, descending=True)
+                          PageRequest(cursor, limit), descending=True)
 
 
 async def bindings_of_creator(session: AsyncSession, creator_account_id: str, *, cursor: str | None,
                               limit: int | None) -> Rows:
     stmt = select(bindings).where(bindings.c.creator_account_id == creator_account_id)
     return await paginate(session, stmt, [bindings.c.created_at, bindings.c.binding_id],
-                          cursor=cursor, limit=limit, descending=True)
+                          PageRequest(cursor, limit), descending=True)
 
 
 async def pending_bindings(session: AsyncSession, *, cursor: str | None, limit: int | None) -> Rows:
     """SHOP-10: bindings stuck in `binding`, oldest first, for support."""
     stmt = select(bindings).where(bindings.c.status == "binding")
-    return await paginate(session, stmt, [bindings.c.created_at, bindings.c.binding_id], cursor=cursor, limit=limit)
+    return await paginate(session, stmt, [bindings.c.created_at, bindings.c.binding_id], PageRequest(cursor, limit))
 
 
 async def unlink_requests_of_shop(session: AsyncSession, shop_id: str, *, status: str | None, cursor: str | None,
@@ -65,7 +65,7 @@ async def unlink_requests_of_shop(session: AsyncSession, shop_id: str, *, status
     if status:
         stmt = stmt.where(unlink_requests.c.status == status)
     return await paginate(session, stmt, [unlink_requests.c.created_at, unlink_requests.c.request_id],
-                          cursor=cursor, limit=limit, descending=True)
+                          PageRequest(cursor, limit), descending=True)
 
 
 async def ledger(session: AsyncSession, shop_id: str, now: datetime) -> tuple[ShopSnapshot, Ledger]:

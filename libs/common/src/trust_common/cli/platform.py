@@ -12,7 +12,11 @@ import asyncio
 from datetime import date
 
 from trust_common.contracts.platform import (
-    AccountSnapshot, AccountStatus, ShopOnboarding, ShopSnapshot, ShopStatus,
+    AccountSnapshot,
+    AccountStatus,
+    ShopOnboarding,
+    ShopSnapshot,
+    ShopStatus,
 )
 from trust_common.platform import PlatformPublisher
 from trust_common.settings import CommonSettings

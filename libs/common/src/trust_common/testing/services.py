@@ -1,25 +1,19 @@
-"""Running a service in-process against the real database and Kafka.
-
-A service package follows one convention: `<pkg>.settings.Settings`,
-`<pkg>.entrypoints.api.create_app(settings, runtime=...)`,
-`<pkg>.entrypoints.worker.worker_spec(runtime)` and the migrations in `<pkg>/migrations`.
-"""
+"""Running a service in-process against the real database and Kafka, from its one
+definition (`bootstrap.SERVICE`)."""
 from __future__ import annotations
 
 import asyncio
-import importlib
+import dataclasses
 import inspect
 from collections.abc import Callable
 from contextlib import suppress
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-from trust_common import migrations
 from trust_common.auth import Role, mint_token
 from trust_common.clock import Clock
-from trust_common.runtime import Runtime
+from trust_common.service import Service
 from trust_common.testing.infrastructure import KAFKA_BOOTSTRAP, create_database, drop_database
 from trust_common.worker import Worker
 
@@ -27,38 +21,45 @@ from trust_common.worker import Worker
 class ServiceUnderTest:
     """One service: its runtime, its HTTP app, and optionally its worker loops."""
 
-    def __init__(self, package: str, namespace: str, clock: Clock, **overrides: Any) -> None:
-        self.package = package
+    def __init__(self, service: Service[Any], namespace: str, clock: Clock, **overrides: Any) -> None:
+        self.service = service
+        self.package = service.name.replace("-", "_")
         self.namespace = namespace
         self.clock = clock
         self.overrides = overrides
-        self.database = f"{package}_{namespace}"
+        self.database = f"{self.package}_{namespace}"
         self._stop = asyncio.Event()
         self._worker_task: asyncio.Task[None] | None = None
         self.worker: Worker | None = None
 
-    async def start(self, *, worker: bool = True) -> "ServiceUnderTest":
-        settings_module = importlib.import_module(f"{self.package}.settings")
+    async def start(self, *, worker: bool = True) -> ServiceUnderTest:
         url = await create_database(self.database)
-        migrations_dir = Path(importlib.import_module(f"{self.package}.migrations").__file__).parent  # type: ignore[arg-type]
-        await asyncio.to_thread(migrations.upgrade, migrations_dir, url)
-        self.settings = settings_module.Settings(**{
+        await asyncio.to_thread(self.service.migrate, url)
+        self.settings = self.service.settings(**{
             "environment": "test", "database_url": url, "kafka_bootstrap": KAFKA_BOOTSTRAP,
             "topic_prefix": f"{self.namespace}.", "otel_exporter": "memory", "log_json": False,
             "relay_poll_seconds": 0.5, "timer_poll_seconds": 0.05, "consumer_retry_backoff_seconds": 0.01,
             "database_pool_size": 5, **self.overrides})
-        self.runtime = Runtime.build(self.settings, clock=self.clock)
-        api = importlib.import_module(f"{self.package}.entrypoints.api")
-        self.app = api.create_app(self.settings, runtime=self.runtime)
+        self.runtime = self.service.runtime(self.settings, clock=self.clock)
+        self.app = self.service.create_app(runtime=self.runtime)
         if worker:
             await self.start_worker()
         return self
 
+    @property
+    def adapters(self) -> Any:
+        """The service's adapters (its fakes, in tests)."""
+        return self.runtime.adapters
+
+    def replace_adapters(self, **adapters: Any) -> None:
+        """Swap adapters; the API's bus and the next worker started use the new ones."""
+        self.runtime.adapters = dataclasses.replace(self.runtime.adapters, **adapters)
+        self.app.state.bus = self.service.bus(self.runtime)
+
     async def start_worker(self, **worker_options: Any) -> Worker:
         """Start the relay, consumers and timer poller as background tasks."""
-        spec = importlib.import_module(f"{self.package}.entrypoints.worker").worker_spec(self.runtime)
         self._stop = asyncio.Event()
-        self.worker = Worker(self.runtime, spec, **worker_options)
+        self.worker = Worker(self.runtime, self.service.worker_spec(self.runtime), **worker_options)
         self._worker_task = asyncio.create_task(self.worker.run(self._stop))
         return self.worker
 

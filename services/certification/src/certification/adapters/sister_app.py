@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from certification.domain.lifetime import SisterCertification
+from certification.domain.records import SisterCertification
 
 
 class SisterAppDirectory(Protocol):

@@ -4,9 +4,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from trust_common.contracts.certification import CancelledBy, CertificationType, Channel, DocumentKind, RejectionReason
-
 from certification.domain.states import Actor
+from trust_common.contracts.certification import CancelledBy, CertificationType, Channel, DocumentKind, RejectionReason
 
 
 @dataclass(frozen=True)

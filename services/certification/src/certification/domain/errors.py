@@ -8,6 +8,10 @@ class ApplicationNotFound(NotFound):
     slug, title = "application-not-found", "No such application"
 
 
+class DocumentNotFound(NotFound):
+    slug, title = "document-not-found", "No such document"
+
+
 class WrongStatus(Conflict):
     slug, title = "wrong-application-status", "The application is not in a state that allows this"
 

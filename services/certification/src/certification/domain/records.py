@@ -1,13 +1,14 @@
-"""Records an application keeps: its uploaded documents and the lines of its audit trail."""
+"""Records an application keeps (its uploaded documents, the lines of its audit trail) and the sister
+app's certifications it may be synced from."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from trust_common.contracts.certification import DocumentKind
-
 from certification.domain.states import Actor
+from trust_common.contracts.certification import DocumentKind
 
 
 class Document:
@@ -29,3 +30,13 @@ class HistoryEntry:
         self.application_id, self.at, self.action = application_id, at, action
         self.actor_id, self.actor_role = actor.id, actor.role
         self.from_status, self.to_status, self.reason = from_status, to_status, reason or {}
+
+
+@dataclass(frozen=True)
+class SisterCertification:
+    """An enterprise certification held in the sister app (Toutiao), as its directory reports it (CERT-9)."""
+
+    reference: str
+    enterprise_name: str
+    display_name: str
+    valid_until: datetime

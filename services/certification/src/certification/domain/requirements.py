@@ -29,7 +29,8 @@ FEE_CNY: dict[CertificationType, int] = {  # CERT-4 (enterprise), CERT-1 (person
     CertificationType.ENTERPRISE: 300, CertificationType.PERSONAL: 0, CertificationType.REAL_NAME: 0,
 }
 
-REASON_MESSAGES: dict[ReasonCode, str] = {
+# Keyed by the codes' string values too (ReasonCode is a StrEnum): stored reasons hold plain strings.
+REASON_MESSAGES: dict[str, str] = {
     ReasonCode.FALSE_INFORMATION: "The information given is not true.",
     ReasonCode.UNREADABLE: "The document cannot be read; upload a clear scan.",
     ReasonCode.NOT_IN_COLOUR: "Upload a colour scan of the original.",

@@ -3,20 +3,33 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from trust_common.auth import CurrentPrincipal, Role
-from trust_common.contracts.certification import CancelledBy, DocumentKind
-from trust_common.pagination import Page
-from trust_common.validation import Id
-
 from certification import views
 from certification.domain import commands, errors
 from certification.routes.deps import (
-    APPLICANT_ROLES, ApplicantDep, BusDep, DepsDep, SessionDep, holder_actor, reader_scope, reviewed_only,
+    APPLICANT_ROLES,
+    ApplicantDep,
+    BusDep,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+    holder_actor,
+    reader_scope,
+    reviewed_only,
     staff_actor,
 )
 from certification.routes.schemas import (
-    ApplicationCreate, ApplicationPublic, DocumentPublic, FieldsUpdate, HistoryPublic, RenewalCreate, SyncCreate,
+    ApplicationCreate,
+    ApplicationPublic,
+    DocumentPublic,
+    FieldsUpdate,
+    HistoryPublic,
+    RenewalCreate,
+    SyncCreate,
 )
+from trust_common.auth import CurrentPrincipal, Role
+from trust_common.contracts.certification import CancelledBy, DocumentKind
+from trust_common.pagination import ListQuery, Page
+from trust_common.validation import Id
 
 router = APIRouter(prefix="/v1", tags=["applications"])
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -29,10 +42,10 @@ async def start_application(body: ApplicationCreate, principal: ApplicantDep, bu
 
 
 @router.get("/applications")
-async def list_applications(principal: ApplicantDep, session: SessionDep, cursor: str | None = None,
-                            limit: int | None = None) -> Page[ApplicationPublic]:
-    apps, next_cursor = await views.applications_of(session, principal.require_account(), cursor, limit)
-    return Page(items=[ApplicationPublic.of(a) for a in apps], next_cursor=next_cursor)
+async def list_applications(principal: ApplicantDep, session: SessionDep,
+                            page: ListQuery) -> Page[ApplicationPublic]:
+    apps, next_cursor = await views.applications_of(session, principal.require_account(), page)
+    return Page.of(ApplicationPublic, [ApplicationPublic.of(a) for a in apps], next_cursor)
 
 
 @router.get("/applications/{application_id}")
@@ -51,9 +64,9 @@ async def update_fields(application_id: Id, body: FieldsUpdate, principal: Appli
 
 @router.put("/applications/{application_id}/documents/{kind}", status_code=201)
 async def upload_document(application_id: Id, kind: DocumentKind, request: Request, principal: ApplicantDep,
-                          bus: BusDep, deps: DepsDep) -> DocumentPublic:
+                          bus: BusDep, settings: SettingsDep) -> DocumentPublic:
     """The raw file is the body; its type is read from its first bytes, not from Content-Type (CERT-3)."""
-    limit = deps.document_max_bytes
+    limit = settings.document_max_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise errors.DocumentTooLarge(f"documents may be at most {limit} bytes", max_bytes=limit)
@@ -63,7 +76,7 @@ async def upload_document(application_id: Id, kind: DocumentKind, request: Reque
 
 @router.get("/applications/{application_id}/documents/{document_id}")
 async def download_document(application_id: Id, document_id: Id, principal: CurrentPrincipal,
-                            session: SessionDep, deps: DepsDep) -> Response:
+                            session: SessionDep, storage: StorageDep) -> Response:
     """Served only to the owner and to auditors (CERT-3: used only for this certification)."""
     if principal.has(Role.AUDITOR):
         scope = None
@@ -73,7 +86,7 @@ async def download_document(application_id: Id, document_id: Id, principal: Curr
         raise errors.NotYourDocument("documents are served only to their owner and auditors")
     await views.application(session, application_id, account_id=scope, reviewed_only=reviewed_only(principal))
     document = await views.document(session, application_id, document_id)
-    content = await deps.storage.read(document.storage_key)
+    content = await storage.read(document.storage_key)
     filename = f"{document.kind}.{EXTENSIONS.get(document.media_type, 'bin')}"
     return Response(content, media_type=document.media_type,
                     headers={"content-disposition": f'attachment; filename="{filename}"',
@@ -119,9 +132,9 @@ async def sync(body: SyncCreate, principal: ApplicantDep, bus: BusDep) -> Applic
 
 @router.get("/applications/{application_id}/history")
 async def read_history(application_id: Id, principal: CurrentPrincipal, session: SessionDep,
-                       cursor: str | None = None, limit: int | None = None) -> Page[HistoryPublic]:
+                       page: ListQuery) -> Page[HistoryPublic]:
     """CERT-12: the audit trail, readable by the holder and by auditors."""
     await views.application(session, application_id, account_id=reader_scope(principal),
                             reviewed_only=reviewed_only(principal))
-    rows, next_cursor = await views.history(session, application_id, cursor, limit)
-    return Page(items=[HistoryPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+    rows, next_cursor = await views.history(session, application_id, page)
+    return Page.of(HistoryPublic, rows, next_cursor)

@@ -1,25 +1,32 @@
-"""Request dependencies: the bus, a read session, and who acts (X-3)."""
+"""Request dependencies: the bus, a read session, settings and document storage, and who acts (X-3)."""
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from trust_common.auth import CurrentPrincipal, Principal, Role
-from trust_common.dependencies import BusDep, ClockDep, SessionDep  # noqa: F401  (used by the routes)
-
+from certification.adapters.storage import DocumentStorage
 from certification.domain.states import Actor
-from certification.handlers.support import Deps
+from certification.settings import Settings
+from trust_common.auth import CurrentPrincipal, Principal, Role
+from trust_common.dependencies import BusDep, NowDep, SessionDep  # noqa: F401  (used by the routes)
 
 APPLICANT_ROLES = (Role.ACCOUNT_HOLDER, Role.ENTERPRISE_ADMIN)
 STAFF_ROLES = (Role.AUDITOR, Role.SUPPORT)
 
 
-def get_deps(request: Request) -> Deps:
-    return request.app.state.certification_deps
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.runtime.settings
+    return settings
 
 
-DepsDep = Annotated[Deps, Depends(get_deps)]
+def get_storage(request: Request) -> DocumentStorage:
+    storage: DocumentStorage = request.app.state.runtime.adapters.storage
+    return storage
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StorageDep = Annotated[DocumentStorage, Depends(get_storage)]
 
 
 def applicant(principal: CurrentPrincipal) -> Principal:

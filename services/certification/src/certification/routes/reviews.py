@@ -3,30 +3,28 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from trust_common.pagination import Page
-from trust_common.validation import Id
-
 from certification import views
 from certification.domain import commands
-from certification.routes.deps import AuditorDep, BusDep, ClockDep, SessionDep, staff_actor
+from certification.routes.deps import AuditorDep, BusDep, NowDep, SessionDep, staff_actor
 from certification.routes.schemas import ApplicationPublic, Rejection
+from trust_common.pagination import ListQuery, Page
+from trust_common.validation import Id
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
 
 
 @router.get("")
-async def review_queue(principal: AuditorDep, session: SessionDep, cursor: str | None = None,
-                       limit: int | None = None) -> Page[ApplicationPublic]:
-    apps, next_cursor = await views.review_queue(session, cursor, limit)
-    return Page(items=[ApplicationPublic.of(a) for a in apps], next_cursor=next_cursor)
+async def review_queue(principal: AuditorDep, session: SessionDep, page: ListQuery) -> Page[ApplicationPublic]:
+    apps, next_cursor = await views.review_queue(session, page)
+    return Page.of(ApplicationPublic, [ApplicationPublic.of(a) for a in apps], next_cursor)
 
 
 @router.get("/overdue")
-async def overdue_reviews(principal: AuditorDep, session: SessionDep, clock: ClockDep, cursor: str | None = None,
-                          limit: int | None = None) -> Page[ApplicationPublic]:
+async def overdue_reviews(principal: AuditorDep, session: SessionDep, now: NowDep,
+                          page: ListQuery) -> Page[ApplicationPublic]:
     """CERT-5: reviews past their 2-working-day due time (SLA breaches)."""
-    apps, next_cursor = await views.review_queue(session, cursor, limit, overdue_at=clock.now())
-    return Page(items=[ApplicationPublic.of(a) for a in apps], next_cursor=next_cursor)
+    apps, next_cursor = await views.review_queue(session, page, overdue_at=now)
+    return Page.of(ApplicationPublic, [ApplicationPublic.of(a) for a in apps], next_cursor)
 
 
 @router.post("/claim")

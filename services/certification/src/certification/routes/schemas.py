@@ -2,21 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
-from trust_common.contracts.certification import CertificationType, Channel, DocumentKind, RejectionReason
-from trust_common.validation import SINGLE_LINE, line
-
-from certification.domain.model import Application
+from certification.domain.application import Application
 from certification.domain.records import Document
 from certification.domain.requirements import FIELD_MAX_LENGTH, REASON_MESSAGES
 from certification.domain.states import Status
+from trust_common.contracts.certification import CertificationType, Channel, DocumentKind, RejectionReason
+from trust_common.validation import SINGLE_LINE
 
-
-FieldName = line(40)
-FieldValue = line(FIELD_MAX_LENGTH, min_length=0)
+# `trust_common.validation.line(...)` spelled out: mypy takes no call's result as a type.
+FieldName = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=SINGLE_LINE)]
+FieldValue = Annotated[str, StringConstraints(min_length=0, max_length=FIELD_MAX_LENGTH, pattern=SINGLE_LINE)]
 
 
 class ApplicationCreate(BaseModel):
@@ -62,7 +61,7 @@ class DocumentPublic(BaseModel):
     uploaded_at: datetime
 
     @classmethod
-    def of(cls, document: Document) -> "DocumentPublic":
+    def of(cls, document: Document) -> DocumentPublic:
         return cls(id=document.id, kind=document.kind, media_type=document.media_type, size=document.size,
                    uploaded_at=document.uploaded_at)
 
@@ -87,7 +86,7 @@ class ApplicationPublic(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, app: Application) -> "ApplicationPublic":
+    def of(cls, app: Application) -> ApplicationPublic:
         return cls(
             id=app.id, account_id=app.account_id, certification_type=app.certification_type, channel=app.channel,
             status=app.status, fields=app.fields, documents=[DocumentPublic.of(d) for d in app.current_documents()],

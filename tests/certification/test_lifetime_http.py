@@ -5,16 +5,22 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from certification.domain.records import SisterCertification
+from certification.handlers.deadlines import EXPIRY
 from trust_common.auth import Role
 from trust_common.platform import PlatformPublisher
 from trust_common.schema import outbox, timers
 from trust_common.testing.services import eventually
 
-from certification.bootstrap import dependencies
-from certification.domain.lifetime import SisterCertification
-from certification.handlers.support import EXPIRY
-from tests.certification.journeys import (
-    BRAND, auditor, claimed, event_types, holder, ledger_lines, seed_account, submitted_enterprise,
+from tests.certification.flows import (
+    BRAND,
+    auditor,
+    claimed,
+    event_types,
+    holder,
+    ledger_lines,
+    seed_account,
+    submitted_enterprise,
 )
 
 
@@ -113,7 +119,7 @@ async def test_a_sister_app_certification_syncs_without_a_fee(certification, clo
     """CERT-9: no new fee, consistent profiles, lasts as long as the source."""
     account = await seed_account(certification)
     source_end = clock.now() + timedelta(days=200)
-    directory = dependencies(certification.runtime).sister_app
+    directory = certification.adapters.sister_app
     directory.register(account.account_id, SisterCertification(  # type: ignore[attr-defined]
         f"toutiao-{account.account_id}", "Acme Coffee Co., Ltd.", BRAND, source_end))
     async with holder(certification, account.account_id) as client:

@@ -1,35 +1,30 @@
-"""Helpers for integration tests: accounts in the projection, clients per role, common journeys."""
+"""Flows for integration tests: accounts in the projection, clients per role, common journeys."""
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
 
+from certification.orm import fee_ledger
 from trust_common.auth import Role
 from trust_common.contracts.platform import AccountRegistered, AccountSnapshot
 from trust_common.events import EventEnvelope
 from trust_common.projections import project_account
 from trust_common.schema import outbox
+from trust_common.testing.platform import account_snapshot, new_id
 from trust_common.testing.services import ServiceUnderTest
-
-from certification.orm import fee_ledger
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 BRAND = "Acme Coffee"
 
 
-def new_id(prefix: str = "acc") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
 async def seed_account(service: ServiceUnderTest, account_id: str | None = None, *,
                        username: str = f"{BRAND} Official", **facts: object) -> AccountSnapshot:
     """Put an account in the service's platform projection as the consumer would."""
-    account = AccountSnapshot.model_validate({"account_id": account_id or new_id(), "username": username,
-                                              "country": "CN", "avatar_url": "https://img/a.png", **facts})
+    account = account_snapshot(account_id or new_id("acc"), username=username, country="CN",
+                               avatar_url="https://img/a.png", **facts)
     envelope = EventEnvelope.wrap(AccountRegistered(account_id=account.account_id, account=account),
                                   source="platform", sequence=1, occurred_at=service.clock.now())
     async with service.runtime.uow() as uow:

@@ -7,13 +7,20 @@ from datetime import datetime, timedelta
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
+from certification.handlers.deadlines import OVERDUE_GAUGE, OVERDUE_GAUGE_KEYS
+from certification.metrics import REVIEWS_OVERDUE
 from trust_common.schema import timers
 from trust_common.testing.services import eventually
 
-from certification.handlers.support import OVERDUE_GAUGE, OVERDUE_GAUGE_KEYS
-from certification.metrics import REVIEWS_OVERDUE
-from tests.certification.journeys import (
-    PDF, auditor, claimed, event_types, holder, ledger_lines, new_id, submitted_enterprise,
+from tests.certification.flows import (
+    PDF,
+    auditor,
+    claimed,
+    event_types,
+    holder,
+    ledger_lines,
+    new_id,
+    submitted_enterprise,
 )
 
 

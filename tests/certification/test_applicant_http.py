@@ -7,17 +7,25 @@ from datetime import timedelta
 
 import pytest
 
+from certification.domain import commands, errors
+from certification.domain.records import SisterCertification
+from certification.domain.states import Actor
+from certification.handlers import applications
 from trust_common.auth import Role
 from trust_common.contracts.certification import DocumentKind
 
-from certification.bootstrap import dependencies
-from certification.domain import commands, errors
-from certification.domain.lifetime import SisterCertification
-from certification.domain.states import Actor
-from certification.handlers import applicant
-from tests.certification.journeys import (
-    PDF, PNG, enterprise_draft, event_types, holder, ledger_lines, new_id, seed_account, stored_files,
-    submitted_enterprise, auditor,
+from tests.certification.flows import (
+    PDF,
+    PNG,
+    auditor,
+    enterprise_draft,
+    event_types,
+    holder,
+    ledger_lines,
+    new_id,
+    seed_account,
+    stored_files,
+    submitted_enterprise,
 )
 
 
@@ -53,7 +61,7 @@ async def test_a_draft_lists_what_is_currently_due(certification):
 async def test_bad_uploads_get_a_problem_and_store_nothing(certification):
     """CERT-3: wrong type by content (whatever the declared type), too large while streaming, empty."""
     account = await seed_account(certification)
-    limit = dependencies(certification.runtime).document_max_bytes
+    limit = certification.settings.document_max_bytes
 
     async def too_big():
         chunk = b"%PDF-" + b"0" * (64 * 1024 - 5)
@@ -149,7 +157,7 @@ async def test_auditors_do_not_see_a_draft_cancelled_before_it_was_ever_submitte
 async def test_a_second_fee_is_never_charged_when_submit_is_raced_or_retried(certification):
     """CERT-4: concurrent submits of one application charge once; a retry is refused without a charge."""
     account = await seed_account(certification)
-    payments = dependencies(certification.runtime).payments
+    payments = certification.adapters.payments
     async with holder(certification, account.account_id) as client:
         app = await enterprise_draft(client)
         url = f"/v1/applications/{app['id']}/submit"
@@ -165,7 +173,7 @@ async def test_a_second_fee_is_never_charged_when_submit_is_raced_or_retried(cer
 async def test_a_submit_retried_with_its_idempotency_key_gets_the_first_answer_and_no_second_charge(certification):
     """CERT-4: a network retry of the same submit replays the response; the fee is charged once."""
     account = await seed_account(certification)
-    payments = dependencies(certification.runtime).payments
+    payments = certification.adapters.payments
     async with holder(certification, account.account_id) as client:
         app = await enterprise_draft(client)
         url, headers = f"/v1/applications/{app['id']}/submit", {"Idempotency-Key": f"submit-{app['id']}"}
@@ -209,7 +217,7 @@ async def test_an_inconsistent_profile_is_refused_at_submission(certification):
 
 async def test_an_account_unknown_to_the_platform_projection_cannot_apply(certification):
     """CERT-2: the profile snapshot comes from the platform-accounts projection."""
-    async with holder(certification, new_id()) as client:
+    async with holder(certification, new_id("acc")) as client:
         response = await client.post("/v1/applications", json={"certification_type": "enterprise", "channel": "pc"})
     assert (response.status_code, response.json()["rule"]) == (422, "CERT-2")
 
@@ -237,7 +245,7 @@ async def test_concurrent_starts_open_exactly_one_application(certification):
 async def test_concurrent_sister_app_syncs_create_one_certification(certification, clock):
     """CERT-9 with CERT-1: racing syncs of one certification leave exactly one."""
     account = await seed_account(certification)
-    directory = dependencies(certification.runtime).sister_app
+    directory = certification.adapters.sister_app
     directory.register(account.account_id, SisterCertification(  # type: ignore[attr-defined]
         f"toutiao-{account.account_id}", "Acme Coffee Co., Ltd.", "Acme Coffee", clock.now() + timedelta(days=90)))
     async with holder(certification, account.account_id) as client:
@@ -252,7 +260,7 @@ async def test_the_upload_streams_with_no_transaction_open_and_attaches_afterwar
     async with holder(certification, account.account_id) as client:
         app = (await client.post("/v1/applications", json={"certification_type": "personal", "channel": "pc",
                                                            "fields": {"title": "Musician"}})).json()
-    runtime, seen = certification.runtime, []
+    runtime, storage, seen = certification.runtime, certification.adapters.storage, []
 
     async with runtime.uow() as uow:
         async def body() -> AsyncIterator[bytes]:
@@ -262,7 +270,7 @@ async def test_the_upload_streams_with_no_transaction_open_and_attaches_afterwar
 
         command = commands.UploadDocument(Actor(account.account_id, "holder"), account.account_id, app["id"],
                                           DocumentKind.PROFESSIONAL_PROOF, body())
-        document = await applicant.upload_document(command, uow, dependencies(runtime))
+        document = await applications.upload_document(command, uow, storage, certification.settings)
     assert seen == [False, False]
     async with holder(certification, account.account_id) as client:
         stored = (await client.get(f"/v1/applications/{app['id']}")).json()["documents"]
@@ -277,7 +285,7 @@ async def test_an_upload_to_an_application_sent_to_audit_meanwhile_leaves_no_fil
                                                            "fields": {"title": "Musician"}})).json()
         assert (await client.put(f"/v1/applications/{app['id']}/documents/professional_proof",
                                  content=PDF)).status_code == 201
-    runtime, before = certification.runtime, stored_files(certification)
+    runtime, storage, before = certification.runtime, certification.adapters.storage, stored_files(certification)
 
     async def body() -> AsyncIterator[bytes]:
         async with holder(certification, account.account_id) as client:  # submitted while the body streams
@@ -288,7 +296,7 @@ async def test_an_upload_to_an_application_sent_to_audit_meanwhile_leaves_no_fil
         command = commands.UploadDocument(Actor(account.account_id, "holder"), account.account_id, app["id"],
                                           DocumentKind.PROFESSIONAL_PROOF, body())
         with pytest.raises(errors.WrongStatus):
-            await applicant.upload_document(command, uow, dependencies(runtime))
+            await applications.upload_document(command, uow, storage, certification.settings)
     assert stored_files(certification) == before
 
 
