@@ -97,7 +97,7 @@ async def main(events: int) -> None:
         await delete_topics(KAFKA_BOOTSTRAP, [settings.topic(BenchTicked.topic)])
         await drop_database(name)
     print(f"outbox commit→Kafka latency, polling every {POLL_SECONDS * 1000:.0f} ms as the ceiling")
-    for label, (ours, top) in zip(("p50", "p95", "p99"), zip(notify, ceiling)):
+    for label, (ours, top) in zip(("p50", "p95", "p99"), zip(notify, ceiling, strict=True), strict=True):
         print(f"  {label}: notify {ours:7.1f} ms   polling ceiling {top:7.1f} ms   ratio {ours / top:.3f}")
 
 

@@ -14,13 +14,12 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from trust_common.kafka import ensure_topics
-
 from bench.harness import benchmarks as b
 from bench.harness.ceilings import clone_schema
 from bench.harness.report import Results, render
 from bench.harness.seed import World, add_history, seed_ceiling_shops, seed_projections
 from bench.harness.stack import KAFKA, ROOT, SERVICES, Stack, database_of, dsn
+from trust_common.kafka import ensure_topics
 
 ORDER = list(b.BENCHMARKS)
 AGE_VARIANTS = ("_age_empty", "_age_full")

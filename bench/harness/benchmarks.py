@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import asyncpg
 
 from bench.harness import ceilings
-from bench.harness.load import Sent, WrkResult, open_loop, wrk, write_requests_file
+from bench.harness.load import Sent, WrkResult, open_loop, write_requests_file, wrk
 from bench.harness.report import Results, Row
 from bench.harness.seed import World
 from bench.harness.stack import PORT_BASE, SERVICES, TOPIC_PREFIX, Stack, database_of, dsn
@@ -40,7 +40,7 @@ class Profile:
     soak_seconds: float = 300.0
 
     @classmethod
-    def quick(cls) -> "Profile":
+    def quick(cls) -> Profile:
         return cls(rounds=2, seconds=3, relay_rows=3_000, pipeline_seconds=8, pause_seconds=5, due_timers=2_000,
                    pending_timers=20_000, history_rows=20_000, soak_seconds=20)
 
@@ -460,7 +460,8 @@ async def tracing(ctx: Context) -> None:
         return f"http://127.0.0.1:{TRACE_PORTS[name]}"
 
     v = await interleave(ctx, {
-        "reads_traced": thread(ctx.wrk_reads, base("traced")), "reads_untraced": thread(ctx.wrk_reads, base("untraced")),
+        "reads_traced": thread(ctx.wrk_reads, base("traced")),
+        "reads_untraced": thread(ctx.wrk_reads, base("untraced")),
         "writes_traced": thread(ctx.wrk_writes, base("traced"), "service"),
         "writes_untraced": thread(ctx.wrk_writes, base("untraced"), "service")})
     ctx.results.add(Row("tracing", "reads, every trace sampled and exported", "req/s", v["reads_traced"],

@@ -27,7 +27,7 @@ class Row:
 
     def __post_init__(self) -> None:
         # Paired per round: a ratio compares arms that ran back to back under the same noise.
-        self.ratios = [f / c if c else float("nan") for f, c in zip(self.figures, self.ceilings)]
+        self.ratios = [f / c if c else float("nan") for f, c in zip(self.figures, self.ceilings, strict=True)]
 
     @property
     def ratio(self) -> float:

@@ -28,7 +28,7 @@ class World:
     used: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, shops: int, creators: int, *, others: list[str] = ()) -> "World":  # type: ignore[assignment]
+    def build(cls, shops: int, creators: int, *, others: list[str] = ()) -> World:  # type: ignore[assignment]
         settings = CommonSettings()
         shop_ids = [f"bench-shop-{i}" for i in range(shops)]
         creator_ids = [f"bench-creator-{i}" for i in range(creators)]
@@ -59,8 +59,9 @@ def owner_of(shop_id: str) -> str:
 
 
 async def seed_projections(database: str, world: World) -> None:
+    ids = world.creators + world.others + [owner_of(s) for s in world.shops]
     accounts = [AccountSnapshot(account_id=a, username=a.replace("-", "_"), country=COUNTRY, registered_country=COUNTRY,
-                                date_of_birth=date(1990, 1, 1)) for a in world.creators + world.others + [owner_of(s) for s in world.shops]]
+                                date_of_birth=date(1990, 1, 1)) for a in ids]
     shops = [ShopSnapshot(shop_id=s, name=s, owner_account_id=owner_of(s), country=COUNTRY, onboarding="invited",
                           status="normal") for s in world.shops]
     connection = await asyncpg.connect(database)
@@ -105,13 +106,24 @@ async def add_history(database: str, rows: int, *, batch: int = 250_000) -> None
                 SELECT 'shop_binding.invitation_expiry', 'history-' || g, now() - interval '30 days', '{}', '{}',
                        'fired', now() - interval '30 days', now() - interval '32 days'
                 FROM generate_series($1::bigint, $2::bigint) g""", start, start + n - 1)
-            await connection.execute("""
-                INSERT INTO idempotency_keys (scope, key, method, path, request_hash, state, locked_until,
-                                              response_status, response_headers, response_body, created_at)
-                SELECT 'merchant-history', 'key-' || g, 'POST', '/v1/shops/x/invitations', repeat('0', 64), 'completed',
-                       now() - interval '30 days', 201, '{}', convert_to(repeat('x', 400), 'UTF8'),
-                       now() - interval '30 days'
-                FROM generate_series($1::bigint, $2::bigint) g""", start, start + n - 1)
+            await connection.execute(_history_keys(await _columns(connection, "idempotency_keys")), start,
+                                     start + n - 1)
         await connection.execute("VACUUM ANALYZE")
     finally:
         await connection.close()
+
+
+async def _columns(connection: asyncpg.Connection, table: str) -> set[str]:
+    rows = await connection.fetch("SELECT column_name FROM information_schema.columns WHERE table_name = $1", table)
+    return {r["column_name"] for r in rows}
+
+
+def _history_keys(columns: set[str]) -> str:
+    """Expired idempotency keys with a stored answer, in whichever columns the table has today."""
+    values = {"scope": "'merchant-history'", "key": "'key-' || g", "method": "'POST'",
+              "path": "'/v1/shops/x/invitations'", "request_hash": "repeat('0', 64)", "state": "'completed'",
+              "locked_until": "now() - interval '30 days'", "response_status": "201", "response_headers": "'{}'",
+              "response_body": "convert_to(repeat('x', 400), 'UTF8')", "created_at": "now() - interval '30 days'"}
+    chosen = [c for c in values if c in columns]
+    return (f"INSERT INTO idempotency_keys ({', '.join(chosen)}) "
+            f"SELECT {', '.join(values[c] for c in chosen)} FROM generate_series($1::bigint, $2::bigint) g")

@@ -73,7 +73,8 @@ class Stack:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TRUST_", "OTEL_"))}
         env.update({
             "TRUST_ENVIRONMENT": "development",
-            "TRUST_DATABASE_URL": f"postgresql+asyncpg://trust:trust@127.0.0.1:54329/{database or database_of(service)}",
+            "TRUST_DATABASE_URL": f"postgresql+asyncpg://{PG.removeprefix('postgresql://')}/"
+                                  f"{database or database_of(service)}",
             "TRUST_TOPIC_PREFIX": TOPIC_PREFIX, "TRUST_HTTP_PORT": str(port), "TRUST_KAFKA_BOOTSTRAP": KAFKA,
             "TRUST_LOG_LEVEL": "WARNING",
         })
