@@ -4,6 +4,7 @@ and history rows for the flat-with-age arm."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -28,7 +29,7 @@ class World:
     used: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, shops: int, creators: int, *, others: list[str] = ()) -> World:  # type: ignore[assignment]
+    def build(cls, shops: int, creators: int, *, others: Sequence[str] = ()) -> World:
         settings = CommonSettings()
         shop_ids = [f"bench-shop-{i}" for i in range(shops)]
         creator_ids = [f"bench-creator-{i}" for i in range(creators)]

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,11 +117,16 @@ class Stack:
         if worker:
             self.start(f"{service}-worker", f"{service}-worker", self.env(service, worker_port), worker_port)
 
-    def wait_ready(self, timeout: float = 90.0) -> None:
+    def wait_ready(self, timeout: float = 90.0, *, optional: Sequence[str] = ()) -> None:
+        """Wait for every process; one named in `optional` that exits is dropped with a warning."""
         deadline = time.monotonic() + timeout
-        for process in self.processes.values():
+        for process in list(self.processes.values()):
             while not ready(process.port):
                 if process.popen is not None and process.popen.poll() is not None:
+                    if process.name in optional:
+                        print(f"WARNING: {process.name} exited (see {process.log}); running without it", flush=True)
+                        self.processes.pop(process.name)
+                        break
                     raise RuntimeError(f"{process.name} exited; see {process.log}")
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{process.name} not ready after {timeout:.0f}s; see {process.log}")
