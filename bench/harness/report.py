@@ -109,3 +109,21 @@ def render(rows: list[Row], *, header: bool = True) -> str:
         lines.append(f"| {r.benchmark} | {r.figure}: {_triple(r.figures)} {r.unit} | {r.ceiling}: "
                      f"{_triple(r.ceilings)} | {_triple(r.ratios)} | {r.target or '—'} | {met} |")
     return "\n".join(lines)
+
+
+def load(path: Path) -> list[Row]:
+    """Rows back from a results file (for rendering several runs as one table)."""
+    rows = []
+    for data in json.loads(path.read_text())["rows"]:
+        def numbers(values: list[float | None]) -> list[float]:
+            return [math.nan if v is None else v for v in values]
+
+        rows.append(Row(data["benchmark"], data["figure"], data["unit"], numbers(data["figures"]), data["ceiling"],
+                        numbers(data["ceilings"]), data["target"], data["note"]))
+    return rows
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(render([row for name in sys.argv[1:] for row in load(Path(name))]))
