@@ -145,3 +145,14 @@ def test_submitting_twice_is_refused():
     app = submitted()
     with pytest.raises(errors.WrongStatus):
         app.submit(profile(), CALENDAR, HOLDER, MONDAY)
+
+
+def test_only_an_account_the_platform_told_us_about_may_apply_and_only_once_per_type():
+    """CERT-2 (the profile comes from the platform-accounts projection), CERT-1 (one open application per type)."""
+    with pytest.raises(errors.AccountUnknown):
+        Application.start("acc-1", CertificationType.ENTERPRISE, Channel.PC, {}, HOLDER, MONDAY, profile=None,
+                          open_exists=False)
+    with pytest.raises(errors.OpenApplicationExists) as refused:
+        Application.start("acc-1", CertificationType.ENTERPRISE, Channel.PC, {}, HOLDER, MONDAY, profile=profile(),
+                          open_exists=True)
+    assert refused.value.rule_id == "CERT-1"

@@ -196,6 +196,24 @@ def test_renewal_is_refused_after_expiry_and_for_personal_certifications():
         certified(CertificationType.PERSONAL).start_renewal(Channel.PC, HOLDER, MONDAY, renewal_open=False)
 
 
+def test_a_second_open_renewal_is_refused():
+    """CERT-8: one renewal of a certification at a time."""
+    with pytest.raises(errors.RenewalNotPossible):
+        certified().start_renewal(Channel.PC, HOLDER, YEAR_END - timedelta(days=20), renewal_open=True)
+
+
+def test_approving_a_renewal_renews_the_certification_it_replaces():
+    """CERT-8: the approval of a renewal's review replaces its predecessor, one year on from the old end."""
+    current = certified()
+    before_end = YEAR_END - timedelta(days=20)
+    renewal = current.start_renewal(Channel.PC, HOLDER, before_end, renewal_open=False)
+    renewal.submit(profile(), CALENDAR, HOLDER, before_end)
+    renewal.claim(AUDITOR, before_end, LEASE)
+    assert renewal.renews == current.id and current.renews is None
+    renewal.approve(AUDITOR, before_end, renewed=current)
+    assert current.status == Status.RENEWED and renewal.valid_until == datetime(2028, 3, 2, 10, 0, tzinfo=UTC)
+
+
 def source(valid_until: datetime = datetime(2026, 9, 1, tzinfo=UTC)) -> SisterCertification:
     return SisterCertification("toutiao-1", "Acme Coffee Co., Ltd.", "Acme Coffee", valid_until)
 
@@ -215,6 +233,15 @@ def test_sync_needs_consistent_profiles_and_a_current_source():
                                          open_exists=False)
     with pytest.raises(errors.SyncRefused):
         Application.sync_from_sister_app("acc-holder", source(MONDAY), profile(), HOLDER, MONDAY, open_exists=False)
+
+
+def test_sync_needs_an_associated_source_and_no_open_enterprise_application():
+    """CERT-9 (the directory associates the certification with the account), with CERT-1."""
+    with pytest.raises(errors.SyncRefused):
+        Application.sync_from_sister_app("acc-holder", None, profile(), HOLDER, MONDAY, open_exists=False)
+    with pytest.raises(errors.OpenApplicationExists) as refused:
+        Application.sync_from_sister_app("acc-holder", source(), profile(), HOLDER, MONDAY, open_exists=True)
+    assert refused.value.rule_id == "CERT-9"
 
 
 def test_an_enterprise_certification_can_be_cancelled_and_its_data_is_kept():

@@ -10,7 +10,11 @@ from pydantic import BaseModel
 
 from trust_common.pagination import check_limit, decode_cursor, encode_cursor
 from trust_common.problems import (
-    PROBLEM_MEDIA_TYPE, Invalid, RuleViolation, document_problems, install_problem_handlers,
+    PROBLEM_MEDIA_TYPE,
+    Invalid,
+    RuleViolation,
+    document_problems,
+    install_problem_handlers,
 )
 
 

@@ -1,8 +1,8 @@
 """EMP-8 over HTTP: login only from the mobile app ≥ 20.7, the face must match, then phone and password."""
 from __future__ import annotations
 
-from tests.employee_accounts.conftest import MOBILE, face_of, national_id
-from tests.employee_accounts.helpers import event_types
+from tests.employee_accounts.builders import MOBILE, face_of, national_id
+from tests.employee_accounts.flows import event_types
 
 
 async def test_login_is_refused_on_the_web_and_on_old_app_versions(world):
@@ -84,7 +84,7 @@ async def test_a_failed_review_is_corrected_and_resubmitted_by_the_enterprise(wo
         failed = await reviewer.post(f"/v1/reviews/employee-accounts/{account['id']}",
                                      json={"approved": False, "reason": "proof of employment unreadable"})
     assert failed.json()["status"] == "review_failed"
-    from tests.employee_accounts.conftest import details
+    from tests.employee_accounts.builders import details
     again = await enterprise.admin.put(f"{enterprise.base}/employee-accounts/{account['id']}/employee-information",
                                        json=details())
     assert again.status_code == 200 and again.json()["status"] == "reviewing"

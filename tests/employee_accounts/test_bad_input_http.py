@@ -3,10 +3,10 @@ addresses PostgreSQL cannot store (a NUL character), naive or out-of-range times
 uploads and client versions, in a JSON body, a path, a header or a CSV row."""
 from __future__ import annotations
 
+from employee_accounts.domain.values import ClientInfo
 from trust_common.auth import Role
 
-from employee_accounts.domain.values import ClientInfo
-from tests.employee_accounts.conftest import PC, new_id
+from tests.employee_accounts.builders import PC, new_id
 
 
 async def test_a_nul_character_in_a_name_or_an_id_is_a_422_naming_the_field(world):

@@ -7,8 +7,8 @@ from datetime import timedelta
 from trust_common.contracts import certification as cert
 from trust_common.testing.services import eventually
 
-from tests.employee_accounts.conftest import new_id
-from tests.employee_accounts.helpers import event_types, scalar
+from tests.employee_accounts.builders import new_id
+from tests.employee_accounts.flows import event_types, scalar
 
 
 def _ids(enterprise, application_id=None):

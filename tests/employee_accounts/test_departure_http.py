@@ -6,8 +6,8 @@ from datetime import timedelta
 from trust_common.contracts.platform import Penalty, PenaltyKind
 from trust_common.testing.services import eventually
 
-from tests.employee_accounts.conftest import MOBILE, details, face_of, identity_ref, national_id, new_id
-from tests.employee_accounts.helpers import event_types, events_of
+from tests.employee_accounts.builders import MOBILE, details, face_of, identity_ref, national_id, new_id
+from tests.employee_accounts.flows import event_types, events_of
 
 
 async def _status(enterprise, account_id):

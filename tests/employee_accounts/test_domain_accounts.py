@@ -3,18 +3,31 @@ from __future__ import annotations
 
 import pytest
 
+from employee_accounts.domain.account import Status
+from employee_accounts.domain.errors import (
+    ActivationRefused,
+    AuthorisationPermanent,
+    DepartureRefused,
+    DeregistrationNotSupported,
+    FaceCheckFailed,
+    ProofOfEmploymentInvalid,
+    WrongState,
+)
+from employee_accounts.domain.policies import departure_blocked
+from employee_accounts.domain.values import ClientInfo, FaceResult, ProofKind, ProofOfEmployment
 from trust_common.contracts.employee_accounts import EmployeeAccountKind
 
-from employee_accounts.domain.account import FaceResult, Status, departure_blocked
-from employee_accounts.domain.errors import (
-    ActivationRefused, AuthorisationPermanent, DepartureRefused, DeregistrationNotSupported, FaceCheckFailed,
-    ProofOfEmploymentInvalid, WrongState,
-)
-from employee_accounts.domain.values import ClientInfo, ProofKind, ProofOfEmployment
-
-from tests.employee_accounts.conftest import snapshot
-from tests.employee_accounts.domain_builders import (
-    APP, NOW, SEALED_FACE, WEB, enterprise_account, event_types, info, personal_account, sealed,
+from tests.employee_accounts.builders import (
+    APP,
+    NOW,
+    SEALED_FACE,
+    WEB,
+    enterprise_account,
+    event_types,
+    info,
+    personal_account,
+    sealed,
+    snapshot,
 )
 
 

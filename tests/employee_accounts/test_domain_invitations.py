@@ -6,13 +6,16 @@ from datetime import timedelta
 import pytest
 
 from employee_accounts.domain.errors import (
-    AlreadyAuthorised, CreatorMarketplaceConflict, InvitationClosed, InvitationRefused,
+    AlreadyAuthorised,
+    CreatorMarketplaceConflict,
+    InvitationClosed,
+    InvitationRefused,
 )
-from employee_accounts.domain.invitation import Invitation, InvitationStatus, require_invitable
+from employee_accounts.domain.invitation import Invitation, InvitationStatus
+from employee_accounts.domain.policies import require_invitable
 from employee_accounts.domain.values import ClientInfo, Permissions
 
-from tests.employee_accounts.conftest import snapshot
-from tests.employee_accounts.domain_builders import NOW, event_types
+from tests.employee_accounts.builders import NOW, event_types, snapshot
 
 APP = ClientInfo.from_headers("ios", "20.7")
 PC = ClientInfo.from_headers("pc", "5.0")

@@ -6,21 +6,34 @@ from datetime import date, timedelta
 
 import pytest
 
+from employee_accounts.domain.catalogue import quota_for
+from employee_accounts.domain.department import Department
+from employee_accounts.domain.enterprise import Enterprise
+from employee_accounts.domain.errors import (
+    ActivationRefused,
+    DepartmentInvalid,
+    EnterpriseNotCertified,
+    IdentityPenalised,
+    QuotaExhausted,
+    ShowcaseNotEligible,
+    ToolNotHeld,
+    UnknownPermission,
+    WrongState,
+)
+from employee_accounts.domain.policies import merchant_page_visible, require_identity_unpenalised, showcase_shortfalls
+from employee_accounts.domain.position import Position
+from employee_accounts.domain.values import ClientInfo, FaceResult, Permissions, mask
 from trust_common.contracts.platform import Penalty, PenaltyKind
 
-from employee_accounts.domain.account import FaceResult
-from employee_accounts.domain.catalogue import quota_for
-from employee_accounts.domain.errors import (
-    ActivationRefused, DepartmentInvalid, EnterpriseNotCertified, IdentityPenalised, QuotaExhausted,
-    ShowcaseNotEligible, ToolNotHeld, UnknownPermission, WrongState,
-)
-from employee_accounts.domain.organisation import Department, Enterprise, Position
-from employee_accounts.domain.storefront import effective_permissions, merchant_page_visible, showcase_shortfalls
-from employee_accounts.domain.values import ClientInfo, Permissions, mask, require_identity_unpenalised
-
-from tests.employee_accounts.conftest import snapshot
-from tests.employee_accounts.domain_builders import (
-    APP, NOW, SEALED_FACE, enterprise_account, event_types, personal_account, sealed,
+from tests.employee_accounts.builders import (
+    APP,
+    NOW,
+    SEALED_FACE,
+    enterprise_account,
+    event_types,
+    personal_account,
+    sealed,
+    snapshot,
 )
 
 
@@ -147,7 +160,7 @@ def test_merchant_page_shows_only_with_an_approved_module_whose_tool_is_authoris
     """EMP-16."""
     account = _active_enterprise_account()
     granted = Permissions.parse(["homepage.business_card"], [])
-    effective = effective_permissions(account, granted, NOW, enterprise_suspended=False, main_tools=MAIN_TOOLS)
+    effective = account.effective_permissions(granted, NOW, enterprise_suspended=False, main_tools=MAIN_TOOLS)
     with pytest.raises(ToolNotHeld) as refused:
         account.configure_merchant_module("homepage.store_activities", effective, NOW)
     assert refused.value.rule_id == "EMP-16"
@@ -164,16 +177,16 @@ def test_a_tool_the_main_account_loses_stops_being_in_force_and_hides_the_mercha
     """EMP-3 (and EMP-16): effective tools are the granted ones the main account holds now; modules stay."""
     account = _active_enterprise_account()
     granted = Permissions.parse(["homepage.business_card", "live.general_live_card"], ["data_centre"])
-    assert effective_permissions(account, granted, NOW, enterprise_suspended=False, main_tools=MAIN_TOOLS) == granted
+    assert account.effective_permissions(granted, NOW, enterprise_suspended=False, main_tools=MAIN_TOOLS) == granted
     account.configure_merchant_module("homepage.business_card", granted, NOW)
     account.approve_merchant_module("homepage.business_card", NOW)
-    lost = effective_permissions(account, granted, NOW, enterprise_suspended=False,
+    lost = account.effective_permissions(granted, NOW, enterprise_suspended=False,
                                  main_tools=["live.general_live_card"])
     assert lost == Permissions.parse(["live.general_live_card"], ["data_centre"])
     assert not merchant_page_visible(account.merchant_page_modules, lost)
     with pytest.raises(ToolNotHeld):
         account.configure_merchant_module("homepage.business_card", lost, NOW)
-    nothing = effective_permissions(account, granted, NOW, enterprise_suspended=False, main_tools=[])
+    nothing = account.effective_permissions(granted, NOW, enterprise_suspended=False, main_tools=[])
     assert nothing == Permissions.parse([], ["data_centre"])
 
 
@@ -190,11 +203,11 @@ def test_grants_are_suspended_while_the_enterprise_lapses_and_restored_on_renewa
     assert refused.value.rule_id == "EMP-18"
     account = _active_enterprise_account()
     granted = Permissions.parse(["homepage.business_card"], ["data_centre"])
-    assert effective_permissions(account, granted, NOW, enterprise_suspended=True,
+    assert account.effective_permissions(granted, NOW, enterprise_suspended=True,
                                  main_tools=MAIN_TOOLS) == Permissions()
     enterprise.certify("app-2", None, NOW, ["emp-1"])
     assert event_types(enterprise) == ["employee-accounts.grants.suspended", "employee-accounts.grants.restored"]
-    assert effective_permissions(account, granted, NOW, enterprise_suspended=enterprise.grants_suspended,
+    assert account.effective_permissions(granted, NOW, enterprise_suspended=enterprise.grants_suspended,
                                  main_tools=MAIN_TOOLS) == granted
 
 
@@ -203,8 +216,8 @@ def test_authorisation_ends_with_its_validity_period():
     account = personal_account(valid_until=NOW + timedelta(days=30))
     account.review(approved=True, reason=None, now=NOW)
     granted = Permissions.parse([], ["data_centre"])
-    assert effective_permissions(account, granted, NOW, enterprise_suspended=False, main_tools=MAIN_TOOLS) == granted
-    assert effective_permissions(account, granted, NOW + timedelta(days=30), enterprise_suspended=False,
+    assert account.effective_permissions(granted, NOW, enterprise_suspended=False, main_tools=MAIN_TOOLS) == granted
+    assert account.effective_permissions(granted, NOW + timedelta(days=30), enterprise_suspended=False,
                                  main_tools=MAIN_TOOLS) == Permissions()
 
 

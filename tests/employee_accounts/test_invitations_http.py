@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from trust_common.testing.services import eventually
 
-from tests.employee_accounts.conftest import PC, details, new_id
-from tests.employee_accounts.helpers import event_types, events_of
+from tests.employee_accounts.builders import PC, details, new_id
+from tests.employee_accounts.flows import event_types, events_of
 
 
 async def _invite(enterprise, account_id, headers=None, **extra):

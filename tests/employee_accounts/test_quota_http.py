@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.employee_accounts.conftest import national_id, new_id
+from tests.employee_accounts.builders import national_id, new_id
 
 
 async def test_exactly_the_quota_is_created_when_a_hundred_creates_race(world):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from trust_common.auth import Role
 
-from tests.employee_accounts.conftest import new_id
-from tests.employee_accounts.helpers import scalar
+from tests.employee_accounts.builders import new_id
+from tests.employee_accounts.flows import scalar
 
 
 async def test_showcase_opens_only_on_the_employee_accounts_own_facts_and_a_paid_deposit(world):
@@ -26,7 +26,7 @@ async def test_showcase_opens_only_on_the_employee_accounts_own_facts_and_a_paid
         await world.account(account["id"], real_name_verified=True, followers=1001, public_video_count=10)
         opened = await app.post("/v1/employee/showcase", headers=session)
         assert opened.status_code == 200 and opened.json()["showcase_open"] is True
-    payments = world.service.runtime.extras["dependencies"].payments
+    payments = world.service.adapters.payments
     assert payments.collected[f"showcase-deposit:{account['id']}:1"] == 500
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from trust_common.auth import Role
 
-from tests.employee_accounts.conftest import new_id
+from tests.employee_accounts.builders import new_id
 
 
 async def test_a_foreign_enterprise_can_neither_read_nor_change_another_enterprises_resources(world):

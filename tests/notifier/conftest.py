@@ -9,20 +9,19 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from notifier.adapters.email import SmtpTransport
+from notifier.adapters.smtp_sink import MailSink
+from notifier.handlers.deliveries import ATTEMPT_TIMER
+from notifier.handlers.windows import REMINDER_TIMER
+from notifier.orm import deliveries
 from trust_common.auth import Role
 from trust_common.clock import ManualClock
-from trust_common.contracts.platform import AccountSnapshot
 from trust_common.events import EventData, EventEnvelope
 from trust_common.platform import PlatformPublisher
-from trust_common.projections import load_account
 from trust_common.schema import timers
+from trust_common.testing.platform import ProjectedPlatform, account_snapshot, new_id
 from trust_common.testing.services import ServiceUnderTest, eventually
 
-from notifier.bootstrap import EMAIL_TRANSPORT
-from notifier.channels import SmtpTransport
-from notifier.notices import ATTEMPT_TIMER, REMINDER_TIMER
-from notifier.orm import deliveries
-from notifier.smtp_sink import MailSink
 from tests.notifier.receiver import WebhookReceiver
 
 
@@ -42,15 +41,9 @@ class Stack:
 
     async def account(self, *, locale: str = "en", email: bool = True) -> str:
         """A fresh platform account, projected into the notifier."""
-        account_id = f"acc-{uuid.uuid4().hex[:10]}"
-        await self.platform.register_account(AccountSnapshot(
-            account_id=account_id, username=account_id, locale=locale, country="VN",
-            email=f"{account_id}@example.test" if email else None))
-
-        async def projected() -> bool:
-            async with self.service.runtime.sessions() as session:
-                return await load_account(session, account_id) is not None
-        await eventually(projected)
+        account_id = new_id("acc")
+        await ProjectedPlatform(self.platform, [self.service]).account(account_snapshot(
+            account_id, locale=locale, country="VN", email=f"{account_id}@example.test" if email else None))
         return account_id
 
     async def publish(self, event: EventData, *, event_id: uuid.UUID | None = None) -> EventEnvelope:
@@ -102,8 +95,7 @@ async def stack(notifier: ServiceUnderTest, clock: ManualClock, kafka_topics, tm
     sink = MailSink(tmp_path_factory.mktemp("mail"), port=free_port()).start()
     receiver = await WebhookReceiver(now=clock.now).start()
     # The worker sends through a real SMTP client to this session's sink.
-    notifier.runtime.extras[EMAIL_TRANSPORT] = SmtpTransport(notifier.settings.model_copy(
-        update={"smtp_port": sink.port}))
+    notifier.replace_adapters(email=SmtpTransport(notifier.settings.model_copy(update={"smtp_port": sink.port})))
     await notifier.stop_worker()
     await notifier.start_worker()
     async with PlatformPublisher(kafka_topics) as platform:

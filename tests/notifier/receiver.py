@@ -32,7 +32,7 @@ class WebhookReceiver:
     received: list[Received] = field(default_factory=list)
     port: int = 0
 
-    async def start(self) -> "WebhookReceiver":
+    async def start(self) -> WebhookReceiver:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
         self.port = self._server.sockets[0].getsockname()[1]
         return self

@@ -6,10 +6,9 @@ import uuid
 
 import pytest
 
-from trust_common.auth import Role
-
 from notifier.domain.errors import InvalidEndpointUrl
 from notifier.domain.webhooks import check_url
+from trust_common.auth import Role
 
 
 async def test_a_nul_character_in_a_webhook_url_or_tenant_is_a_422_naming_the_field(stack):

@@ -9,20 +9,14 @@ from datetime import timedelta
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
+from notifier.adapters.email import Email, SmtpTransport
+from notifier.handlers.deliveries import ATTEMPT_TIMER
 from trust_common.auth import Role
-from trust_common.contracts import shop_binding as shop
 from trust_common.schema import inbox, outbox
 from trust_common.testing.services import eventually
 
-from notifier.bootstrap import EMAIL_TRANSPORT
-from notifier.channels import Email, SmtpTransport
-from notifier.notices import ATTEMPT_TIMER
-from tests.notifier.test_windows import register_endpoint, shop_invitation
-
-
-def invitation_sent(stack, fields):
-    now = stack.clock.now()
-    return shop.ShopInvitationSent(**fields, sent_at=now, expires_at=now + timedelta(hours=48))
+from tests.notifier.builders import invitation_sent, shop_invitation
+from tests.notifier.flows import register_endpoint
 
 
 async def test_the_same_event_delivered_twice_sends_once_per_channel(stack):
@@ -62,9 +56,9 @@ class StallingEmail:
 
 async def _crash_mid_send(stack, *, send_first: bool) -> tuple[str, str]:
     service = stack.service
-    real = service.runtime.extras[EMAIL_TRANSPORT]
+    real = service.adapters.email
     stalling = StallingEmail(real, send_first=send_first)
-    service.runtime.extras[EMAIL_TRANSPORT] = stalling
+    service.replace_adapters(email=stalling)
     await service.kill_worker()
     await service.start_worker()
     try:
@@ -73,7 +67,7 @@ async def _crash_mid_send(stack, *, send_first: bool) -> tuple[str, str]:
         await asyncio.wait_for(stalling.entered.wait(), 30)
         await service.kill_worker()  # dies between claim and mark
     finally:
-        service.runtime.extras[EMAIL_TRANSPORT] = real
+        service.replace_adapters(email=real)
         await service.start_worker()
     [email] = await stack.deliveries(recipient=creator, channel="email")
     assert email.status == "sending" and email.attempts == 1  # the claim was committed before the send

@@ -4,25 +4,34 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from cryptography.fernet import InvalidToken
-
-from trust_common.contracts.notifier import (
-    Channel, NotificationDeadLettered, NotificationDelivered, NotificationFailed, NotificationReplayed,
-)
 
 from notifier.domain.delivery import Delivery, DeliveryStatus, RetryPolicy
 from notifier.domain.errors import (
-    ChannelCannotBeMuted, CriticalKindCannotBeMuted, DeliveryClaimHeld, DeliveryNotDeadLettered, InvalidEndpointUrl,
+    ChannelCannotBeMuted,
+    CriticalKindCannotBeMuted,
+    DeliveryClaimHeld,
+    DeliveryNotDeadLettered,
+    InvalidEndpointUrl,
+    NotificationNotFound,
+    TenantNotFound,
 )
 from notifier.domain.kinds import Kind, is_critical
 from notifier.domain.notification import Notification, Tenant
 from notifier.domain.preferences import Preferences
 from notifier.domain.templates import LOCALES, TEMPLATES, render, resolve_locale
-from notifier.domain.webhooks import WebhookEndpoint, signature_header, verify_signature
+from notifier.domain.webhooks import SECRET_PURPOSE, WebhookEndpoint, signature_header, verify_signature
 from notifier.domain.window import ConfirmationWindow, WindowSource, WindowStatus
-from notifier.secrets_box import FernetBox
+from trust_common.contracts.notifier import (
+    Channel,
+    NotificationDeadLettered,
+    NotificationDelivered,
+    NotificationFailed,
+    NotificationReplayed,
+)
+from trust_common.sealing import Sealed, Sealer, SealingError
 
-BOX = FernetBox("test key")
+SEALER = Sealer({"k1": b"k" * 32}, "k1")
+OWNED = frozenset({("shop", "shop-1"), ("shop", "s")})  # the tenants the caller acts for
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OFFSETS = [timedelta(hours=24), timedelta(hours=2)]
@@ -143,6 +152,22 @@ def test_the_inbox_delivery_completes_with_the_notification():
     assert [type(e) for e in inbox.pull_events()] == [NotificationDelivered]
 
 
+def test_only_the_recipient_marks_a_notification_read_and_only_while_it_is_in_the_inbox():
+    """NOTE-4, X-3: someone else's notification, or one muted out of the inbox, does not exist for the reader."""
+    notice = window().prompt(NOW)
+    assert notice is not None
+    notice.fan_out(Preferences("creator-1"), [], NOW)
+    with pytest.raises(NotificationNotFound):
+        notice.mark_read("merchant-1", NOW)
+    notice.mark_read("creator-1", NOW + timedelta(minutes=5))
+    notice.mark_read("creator-1", NOW + timedelta(minutes=9))  # the first read stays
+    assert notice.read_at == NOW + timedelta(minutes=5)
+    muted = Notification.compose(Kind.WINDOW_LAPSED, "creator-1", {}, cause="c-1", now=NOW)  # not critical
+    muted.fan_out(Preferences("creator-1", {(Channel.INBOX, "*")}), [], NOW)
+    with pytest.raises(NotificationNotFound):
+        muted.mark_read("creator-1", NOW)
+
+
 # NOTE-4: deliveries ---------------------------------------------------------------------------
 
 def delivery() -> Delivery:
@@ -246,33 +271,46 @@ def test_a_signature_verifies_with_the_secret_and_fails_with_another_or_when_sta
 def test_during_a_rotation_deliveries_carry_both_signatures_until_the_grace_ends():
     """NOTE-4: several signatures while old and new secrets are both live."""
     endpoint, old = WebhookEndpoint.register("ep-1", "shop", "shop-1", "https://hooks.example/x",
-                                             created_by="merchant-1", now=NOW, allow_http=False, box=BOX)
-    new = endpoint.rotate_secret(NOW, timedelta(hours=24), BOX)
-    assert endpoint.active_secrets(NOW, BOX) == [old, new]
-    header = signature_header(endpoint.active_secrets(NOW, BOX), int(NOW.timestamp()), b"{}")
+                                             owned=OWNED, created_by="merchant-1", now=NOW,
+                                             allow_http=False, sealer=SEALER)
+    new = endpoint.rotate_secret(NOW, timedelta(hours=24), SEALER)
+    assert endpoint.active_secrets(NOW, SEALER) == [old, new]
+    header = signature_header(endpoint.active_secrets(NOW, SEALER), int(NOW.timestamp()), b"{}")
     assert header.count("v1=") == 2
     assert verify_signature(header, b"{}", old, NOW) and verify_signature(header, b"{}", new, NOW)
-    assert endpoint.active_secrets(NOW + timedelta(hours=25), BOX) == [new]
+    assert endpoint.active_secrets(NOW + timedelta(hours=25), SEALER) == [new]
     assert [type(e).__name__ for e in endpoint.pull_events()] == ["WebhookEndpointRegistered", "WebhookSecretRotated"]
 
 
 def test_signing_secrets_are_sealed_at_rest():
     """NOTE-4: the stored form of a secret is not the secret."""
-    endpoint, secret = WebhookEndpoint.register("ep-1", "shop", "s", "https://hooks.example", created_by="m",
-                                                now=NOW, allow_http=False, box=BOX)
-    sealed = endpoint.secrets[0]["sealed"]
-    assert secret not in str(endpoint.secrets) and BOX.open(sealed) == secret
-    with pytest.raises(InvalidToken):
-        FernetBox("another key").open(sealed)
+    endpoint, secret = WebhookEndpoint.register("ep-1", "shop", "s", "https://hooks.example", owned=OWNED,
+                                                created_by="m", now=NOW, allow_http=False, sealer=SEALER)
+    sealed = Sealed.parse(endpoint.secrets[0]["sealed"])
+    assert secret not in str(endpoint.secrets) and SEALER.open(SECRET_PURPOSE, sealed) == secret
+    assert sealed.key_id == "k1"  # X-4: names its key, so keys can rotate
+    with pytest.raises(SealingError):
+        Sealer({"k1": b"x" * 32}, "k1").open(SECRET_PURPOSE, sealed)
+    with pytest.raises(SealingError):  # the purpose is bound: not openable as another kind of value
+        SEALER.open("national_id", sealed)
 
 
 def test_endpoints_must_use_https_unless_allowed():
     """NOTE-4."""
     with pytest.raises(InvalidEndpointUrl):
-        WebhookEndpoint.register("ep-1", "shop", "s", "http://hooks.example", created_by="m", now=NOW,
-                                 allow_http=False, box=BOX)
+        WebhookEndpoint.register("ep-1", "shop", "s", "http://hooks.example", owned=OWNED, created_by="m", now=NOW,
+                                 allow_http=False, sealer=SEALER)
     with pytest.raises(InvalidEndpointUrl):
-        WebhookEndpoint.register("ep-1", "shop", "s", "ftp://x", created_by="m", now=NOW, allow_http=True, box=BOX)
+        WebhookEndpoint.register("ep-1", "shop", "s", "ftp://x", owned=OWNED, created_by="m", now=NOW,
+                                 allow_http=True, sealer=SEALER)
+
+
+def test_an_endpoint_is_registered_only_for_ones_own_enterprise_or_shop():
+    """NOTE-4, X-3: another's tenant does not exist for the caller, whatever the URL."""
+    for tenant_kind, tenant_id in (("shop", "shop-2"), ("enterprise", "shop-1")):
+        with pytest.raises(TenantNotFound):
+            WebhookEndpoint.register("ep-1", tenant_kind, tenant_id, "ftp://x", owned=OWNED, created_by="m",
+                                     now=NOW, allow_http=False, sealer=SEALER)
 
 
 def test_certification_notices_name_the_application():

@@ -6,14 +6,12 @@ import uuid
 
 from sqlalchemy import select, text
 
+from notifier.domain.window import ConfirmationWindow, WindowSource
+from notifier.handlers.windows import REMINDER_TIMER, close_window
 from trust_common.schema import timers
 from trust_common.testing.services import eventually
 
-from notifier import repository
-from notifier.domain.window import ConfirmationWindow, WindowSource
-from notifier.notices import REMINDER_TIMER, close_window
-from tests.notifier.test_delivery_once import invitation_sent
-from tests.notifier.test_windows import shop_invitation
+from tests.notifier.builders import invitation_sent, shop_invitation
 
 
 async def test_a_window_closing_while_its_reminder_fires_takes_the_locks_in_the_pollers_order(stack):
@@ -37,12 +35,12 @@ async def test_a_window_closing_while_its_reminder_fires_takes_the_locks_in_the_
                 await uow.commit()
         closing = asyncio.create_task(consumer_closes())
         await eventually(lambda: _someone_waits_for_a_lock(stack))
-        window = await repository.get_window(poller.session, window_id)  # the handler locks the window
+        window = await poller.windows.get(window_id)  # the handler locks the window
         assert window is not None and window.status == "open"  # the close waits behind the reminder
         await poller.commit()
     await asyncio.wait_for(closing, 10)
-    async with runtime.sessions() as session:
-        closed = await repository.get_window(session, window_id, for_update=False)
+    async with runtime.uow() as uow:
+        closed = await uow.windows.get(window_id, for_update=False)
         assert closed is not None and closed.status == "closed"
     assert await stack.pending_timers(REMINDER_TIMER, f"{window_id}:") == []
 

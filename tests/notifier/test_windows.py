@@ -4,36 +4,16 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from trust_common.auth import Role
-from trust_common.contracts import employee_accounts as emp
-from trust_common.contracts import shop_binding as shop
-from trust_common.contracts.shop_binding import BindingRole
-from trust_common.testing.services import eventually
-
 from notifier.domain.notification import Tenant
 from notifier.domain.window import ConfirmationWindow, WindowSource
-from notifier.notices import REMINDER_TIMER
+from notifier.handlers.windows import REMINDER_TIMER
 from notifier.settings import Settings
+from trust_common.contracts import employee_accounts as emp
+from trust_common.contracts import shop_binding as shop
+from trust_common.testing.services import eventually
 
-
-async def register_endpoint(stack, owner: str, *, shop_id: str | None = None, enterprise_id: str | None = None):
-    path = f"/hooks/{uuid.uuid4().hex[:8]}"
-    if shop_id:
-        client = stack.client(owner, Role.MERCHANT, shop_ids=[shop_id])
-        body = {"url": stack.receiver.url(path), "shop_id": shop_id}
-    else:
-        client = stack.client(owner, Role.ENTERPRISE_ADMIN, enterprise_ids=[enterprise_id])
-        body = {"url": stack.receiver.url(path), "enterprise_id": enterprise_id}
-    async with client:
-        response = await client.post("/v1/webhook-endpoints", json=body)
-    assert response.status_code == 201, response.text
-    stack.receiver.secrets[path] = response.json()["secret"]
-    return path, response.json()
-
-
-def shop_invitation(stack, creator: str, merchant: str, shop_id: str, **extra):
-    return dict(invitation_id=f"inv-{uuid.uuid4().hex[:8]}", shop_id=shop_id, shop_owner_account_id=merchant,
-                creator_account_id=creator, role=BindingRole.OFFICIAL, **extra)
+from tests.notifier.builders import shop_invitation
+from tests.notifier.flows import register_endpoint
 
 
 async def test_a_shop_invitation_prompts_by_inbox_email_and_signed_webhook(stack):

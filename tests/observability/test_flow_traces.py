@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from trust_common.projections import load_account
 from trust_common.testing.services import eventually
 
-from notifier.notices import ATTEMPT_TIMER
+from notifier.handlers.deliveries import ATTEMPT_TIMER
 from tests.certification import flows as certification_flows
-from tests.notifier.test_windows import register_endpoint
+from tests.notifier.flows import register_endpoint
 from tests.shop_binding import flows
 
 

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from trust_common.auth import Role
 from trust_common.contracts.platform import AccountSnapshot, ShopSnapshot
 from trust_common.platform import PlatformPublisher
-from trust_common.projections import load_account, load_shop
 from trust_common.schema import outbox
-from trust_common.testing.services import ServiceUnderTest, eventually
+from trust_common.testing.platform import ProjectedPlatform
+from trust_common.testing.services import ServiceUnderTest
 
-from tests.shop_binding import factories
+from tests.shop_binding import builders
 
 
 @dataclass
@@ -24,28 +24,16 @@ class World:
     """The running service and the platform that feeds it."""
 
     service: ServiceUnderTest
-    platform: PlatformPublisher
+    platform: ProjectedPlatform
 
     async def shop(self, **facts: Any) -> ShopSnapshot:
-        snapshot = factories.shop(**facts)
-        await self.platform.register_shop(snapshot)
-        await eventually(lambda: self._projected(load_shop, snapshot.shop_id))
-        return snapshot
+        return await self.platform.shop(builders.shop(**facts))
 
     async def account(self, **facts: Any) -> AccountSnapshot:
-        snapshot = factories.account(**facts)
-        await self.platform.register_account(snapshot)
-        await eventually(lambda: self._projected(load_account, snapshot.account_id))
-        return snapshot
+        return await self.platform.account(builders.account(**facts))
 
     async def change_account(self, snapshot: AccountSnapshot) -> None:
-        await self.platform.change_account(snapshot)
-        await eventually(lambda: self._projected(load_account, snapshot.account_id, snapshot))
-
-    async def _projected(self, load: Any, key: str, expected: Any = None) -> bool:
-        async with self.service.runtime.sessions() as session:
-            found = await load(session, key)
-        return found is not None and (expected is None or found == expected)
+        await self.platform.account(snapshot)
 
     def merchant(self, *shops: ShopSnapshot) -> httpx.AsyncClient:
         owner = shops[0].owner_account_id if shops else "merchant-without-shops"
@@ -70,5 +58,5 @@ class World:
 
 @pytest.fixture(scope="session")
 async def world(shop_binding: ServiceUnderTest, kafka_topics):
-    async with PlatformPublisher(kafka_topics) as platform:
-        yield World(shop_binding, platform)
+    async with PlatformPublisher(kafka_topics) as publisher:
+        yield World(shop_binding, ProjectedPlatform(publisher, [shop_binding]))

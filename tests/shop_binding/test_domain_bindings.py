@@ -6,19 +6,30 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from trust_common.contracts.shop_binding import (
-    BindingEndReason, BindingRole, ShopBindingCreated, ShopBindingEnded, UnlinkAnswered, UnlinkDecision,
-    UnlinkRequested,
-)
-
 from shop_binding.domain.errors import (
-    BindingNotActive, BindingNotFound, BindingNotPending, ChannelBindingLimitReached, ConfirmationFailed,
-    OfficialUnbindLimitReached, UnbindTooEarly, UnlinkRequestAlreadyOpen, UnlinkRequestAnswered,
+    BindingNotActive,
+    BindingNotFound,
+    BindingNotPending,
+    ChannelBindingLimitReached,
+    ConfirmationFailed,
+    OfficialUnbindLimitReached,
+    UnbindTooEarly,
+    UnlinkRequestAlreadyOpen,
+    UnlinkRequestAnswered,
 )
 from shop_binding.domain.model import BindingStatus, UnlinkStatus
 from shop_binding.domain.shop import Shop
+from trust_common.contracts.shop_binding import (
+    BindingEndReason,
+    BindingRole,
+    ShopBindingCreated,
+    ShopBindingEnded,
+    UnlinkAnswered,
+    UnlinkDecision,
+    UnlinkRequested,
+)
 
-from tests.shop_binding.factories import account, shop, uid
+from tests.shop_binding.builders import account, new_id, shop
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -26,8 +37,8 @@ DAY = timedelta(days=1)
 
 def bind(aggregate: Shop, facts, role=BindingRole.OFFICIAL, *, now=NOW, creator=None, **creator_facts):
     creator = creator or account(**creator_facts)
-    invitation = aggregate.invite(facts, creator, role, invitation_id=uid("inv"), bound_shop_id=None, now=now)
-    return aggregate.confirm(invitation.invitation_id, facts, creator, binding_id=uid("b"), bound_shop_id=None,
+    invitation = aggregate.invite(facts, creator, role, invitation_id=new_id("inv"), bound_shop_id=None, now=now)
+    return aggregate.confirm(invitation.invitation_id, facts, creator, binding_id=new_id("b"), bound_shop_id=None,
                              network_country=facts.country, now=now)
 
 
@@ -36,10 +47,10 @@ def test_a_creator_bound_to_another_shop_cannot_confirm():
     facts = shop()
     aggregate = Shop(facts.shop_id)
     creator = account()
-    invitation = aggregate.invite(facts, creator, BindingRole.OFFICIAL, invitation_id=uid("inv"),
+    invitation = aggregate.invite(facts, creator, BindingRole.OFFICIAL, invitation_id=new_id("inv"),
                                   bound_shop_id=None, now=NOW)
     with pytest.raises(ConfirmationFailed) as failed:
-        aggregate.confirm(invitation.invitation_id, facts, creator, binding_id=uid("b"),
+        aggregate.confirm(invitation.invitation_id, facts, creator, binding_id=new_id("b"),
                           bound_shop_id="shop-elsewhere", network_country="GB", now=NOW)
     assert [f.code for f in failed.value.failures] == ["account_already_bound"]
 
@@ -111,7 +122,7 @@ def test_at_most_ten_channel_bindings_within_any_rolling_180_days():
     assert ledger.channel_bindings_used == 10
     assert ledger.next_channel_binding_frees_at == first_bound + timedelta(days=180)
     with pytest.raises(ChannelBindingLimitReached) as refused:
-        aggregate.invite(facts, account(), BindingRole.CHANNEL, invitation_id=uid("inv"), bound_shop_id=None,
+        aggregate.invite(facts, account(), BindingRole.CHANNEL, invitation_id=new_id("inv"), bound_shop_id=None,
                          now=now)
     assert refused.value.extensions["next_frees_at"] == (first_bound + timedelta(days=180)).isoformat()
     later = first_bound + timedelta(days=180)
@@ -165,9 +176,9 @@ def test_a_creator_sends_an_unlink_request_and_the_shop_agrees():
     aggregate = Shop(facts.shop_id)
     binding = bind(aggregate, facts)
     aggregate.pull_events()
-    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=uid("u"), now=NOW)
+    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=new_id("u"), now=NOW)
     with pytest.raises(UnlinkRequestAlreadyOpen):
-        aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=uid("u"), now=NOW)
+        aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=new_id("u"), now=NOW)
     aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, NOW + DAY)
     assert request.status == UnlinkStatus.AGREED and binding.end_reason == BindingEndReason.UNLINK_AGREED
     assert [type(e) for e in aggregate.pull_events()] == [UnlinkRequested, ShopBindingEnded, UnlinkAnswered]
@@ -188,7 +199,7 @@ def test_a_shop_with_three_used_unbinds_can_still_agree_to_a_creators_unlink_req
         aggregate.unbind(binding.binding_id, now)
     assert aggregate.official_unbinds_used == 3
     binding = bind(aggregate, facts, now=now)
-    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=uid("u"), now=now)
+    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=new_id("u"), now=now)
     now += DAY
     aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, now)
     assert binding.status == BindingStatus.ENDED and binding.end_reason == BindingEndReason.UNLINK_AGREED
@@ -201,7 +212,7 @@ def test_an_agreed_unlink_does_not_use_an_official_unbind():
     facts = shop()
     aggregate = Shop(facts.shop_id)
     binding = bind(aggregate, facts)
-    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=uid("u"), now=NOW)
+    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=new_id("u"), now=NOW)
     aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, NOW + DAY)
     assert aggregate.ledger(facts, NOW + DAY).official_unbinds_used == 0
 
@@ -211,7 +222,7 @@ def test_agreeing_to_an_unlink_request_keeps_the_24_hour_hold():
     facts = shop()
     aggregate = Shop(facts.shop_id)
     binding = bind(aggregate, facts)
-    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=uid("u"), now=NOW)
+    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=new_id("u"), now=NOW)
     with pytest.raises(UnbindTooEarly):
         aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, NOW + timedelta(hours=1))
     assert request.status == UnlinkStatus.OPEN
@@ -222,7 +233,7 @@ def test_a_declined_unlink_request_keeps_the_binding():
     facts = shop()
     aggregate = Shop(facts.shop_id)
     binding = bind(aggregate, facts)
-    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=uid("u"), now=NOW)
+    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=new_id("u"), now=NOW)
     aggregate.answer_unlink(request.request_id, UnlinkDecision.DECLINED, NOW)
     assert binding.status == BindingStatus.ACTIVE and request.status == UnlinkStatus.DECLINED
     assert aggregate.pull_events()[-1].decision == UnlinkDecision.DECLINED
@@ -234,4 +245,4 @@ def test_only_the_bound_creator_can_request_an_unlink():
     aggregate = Shop(facts.shop_id)
     binding = bind(aggregate, facts)
     with pytest.raises(BindingNotFound):
-        aggregate.request_unlink(binding.binding_id, "someone-else", request_id=uid("u"), now=NOW)
+        aggregate.request_unlink(binding.binding_id, "someone-else", request_id=new_id("u"), now=NOW)

@@ -5,37 +5,47 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from trust_common.contracts.platform import AccountStatus, ShopOnboarding, ShopStatus
-from trust_common.contracts.shop_binding import (
-    BindingRole, PendingReason, ShopBindingCreated, ShopBindingPending, ShopInvitationConfirmed,
-    ShopInvitationDeclined, ShopInvitationLapsed, ShopInvitationSent,
-)
-
 from shop_binding.domain.errors import (
-    ConfirmationFailed, DuplicateInvitation, InvitationExpired, InvitationNotFound, InvitationNotPending,
-    NotEligible, SlotsFull,
+    ConfirmationFailed,
+    DuplicateInvitation,
+    InvitationExpired,
+    InvitationNotFound,
+    InvitationNotPending,
+    NotEligible,
+    SlotsFull,
 )
 from shop_binding.domain.model import BindingStatus, InvitationStatus
 from shop_binding.domain.shop import Shop
+from trust_common.contracts.platform import AccountStatus, ShopOnboarding, ShopStatus
+from trust_common.contracts.shop_binding import (
+    BindingRole,
+    PendingReason,
+    ShopBindingCreated,
+    ShopBindingPending,
+    ShopInvitationConfirmed,
+    ShopInvitationDeclined,
+    ShopInvitationLapsed,
+    ShopInvitationSent,
+)
 
-from tests.shop_binding.factories import account, shop, uid
+from tests.shop_binding.builders import account, new_id, shop
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def invite(aggregate: Shop, facts, creator, role=BindingRole.OFFICIAL, *, now=NOW, bound=None):
-    return aggregate.invite(facts, creator, role, invitation_id=uid("inv"), bound_shop_id=bound, now=now)
+    return aggregate.invite(facts, creator, role, invitation_id=new_id("inv"), bound_shop_id=bound, now=now)
 
 
 def confirm(aggregate: Shop, facts, creator, invitation, *, now=NOW, country="GB", bound=None):
-    return aggregate.confirm(invitation.invitation_id, facts, creator, binding_id=uid("b"), bound_shop_id=bound,
+    return aggregate.confirm(invitation.invitation_id, facts, creator, binding_id=new_id("b"), bound_shop_id=bound,
                              network_country=country, now=now)
 
 
 def test_eligibility_reports_every_failed_condition_at_once():
     """SHOP-5: status, age, country and existing binding all come back, each with its rule id."""
     facts = shop(country="GB")
-    creator = account(country="VN", born=date(2015, 1, 1), status=AccountStatus.BANNED)
+    creator = account(country="VN", date_of_birth=date(2015, 1, 1), status=AccountStatus.BANNED)
     failures = Shop(facts.shop_id).eligibility(facts, creator, bound_shop_id="other-shop", now=NOW)
     assert [f.code for f in failures] == ["account_status_abnormal", "holder_under_18", "country_mismatch",
                                           "already_bound"]
@@ -47,17 +57,17 @@ def test_an_eligible_account_has_no_failures_and_an_unknown_birth_date_is_not_ad
     """SHOP-5: the holder must be shown to be at least 18."""
     facts = shop()
     assert Shop(facts.shop_id).eligibility(facts, account(), bound_shop_id=None, now=NOW) == []
-    failures = Shop(facts.shop_id).eligibility(facts, account(born=None), bound_shop_id=None, now=NOW)
+    failures = Shop(facts.shop_id).eligibility(facts, account(date_of_birth=None), bound_shop_id=None, now=NOW)
     assert [f.code for f in failures] == ["holder_under_18"]
 
 
 def test_an_account_turning_18_tomorrow_is_not_yet_eligible():
     """SHOP-5: age counts whole years up to today."""
     facts = shop()
-    minor = account(born=date(2008, 3, 2))
+    minor = account(date_of_birth=date(2008, 3, 2))
     assert [f.code for f in Shop(facts.shop_id).eligibility(facts, minor, bound_shop_id=None, now=NOW)] == [
         "holder_under_18"]
-    adult = account(born=date(2008, 3, 1))
+    adult = account(date_of_birth=date(2008, 3, 1))
     assert Shop(facts.shop_id).eligibility(facts, adult, bound_shop_id=None, now=NOW) == []
 
 
@@ -66,7 +76,7 @@ def test_an_ineligible_account_cannot_be_invited():
     facts = shop()
     aggregate = Shop(facts.shop_id)
     with pytest.raises(NotEligible) as refused:
-        invite(aggregate, facts, account(country="US", born=date(2012, 1, 1)))
+        invite(aggregate, facts, account(country="US", date_of_birth=date(2012, 1, 1)))
     assert [f.code for f in refused.value.failures] == ["holder_under_18", "country_mismatch"]
     assert refused.value.body()["rule"] == "SHOP-5"
     assert aggregate.invitations == [] and aggregate.pull_events() == []
@@ -206,7 +216,8 @@ def test_confirmation_reports_every_failure_reason_with_its_own_code():
     aggregate = Shop(facts.shop_id)
     creator = account()
     invitation = invite(aggregate, facts, creator)
-    changed_creator = account(account_id=creator.account_id, born=date(2010, 1, 1), status=AccountStatus.RESTRICTED)
+    changed_creator = account(account_id=creator.account_id, date_of_birth=date(2010, 1, 1),
+                              status=AccountStatus.RESTRICTED)
     abnormal_shop = facts.model_copy(update={"status": ShopStatus.ABNORMAL})
     with pytest.raises(ConfirmationFailed) as failed:
         confirm(aggregate, abnormal_shop, changed_creator, invitation, country="FR", bound="another-shop")

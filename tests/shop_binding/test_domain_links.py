@@ -5,12 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from trust_common.contracts.shop_binding import BusinessCentreLinkCreated, BusinessCentreLinkRemoved, LinkEntryPoint
-
-from shop_binding.business_centre import HmacBusinessCentreVerifier, sign_assertion
+from shop_binding.adapters.business_centre import HmacBusinessCentreVerifier, sign_assertion
 from shop_binding.domain.errors import AlreadyLinked, BusinessCentreControlNotProven, LinkNotFound, MarketNotEnabled
 from shop_binding.domain.links import BusinessCentreLink, ControlProof
 from shop_binding.settings import DEV_BUSINESS_CENTRE_ASSERTION_KEY, Settings
+from trust_common.contracts.shop_binding import BusinessCentreLinkCreated, BusinessCentreLinkRemoved, LinkEntryPoint
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -40,6 +39,17 @@ def test_a_platform_account_linked_elsewhere_is_refused_with_already_linked():
     assert refused.value.detail == "already linked to another account" and refused.value.rule_id == "LINK-1"
     with pytest.raises(AlreadyLinked):
         link("acc-2", "bc-1", of_centre=existing)
+
+
+def test_linking_the_same_pair_again_is_the_live_link_and_records_nothing():
+    """LINK-1: a repeat (e.g. from another entry point) creates no second link, even if the market has since
+    been disabled."""
+    existing = link("acc-1", "bc-1")
+    existing.pull_events()
+    again = link("acc-1", "bc-1", market="US", of_account=existing, of_centre=existing,
+                 entry_point=LinkEntryPoint.SIGN_UP)
+    assert again is existing and again.entry_point == LinkEntryPoint.LOGIN
+    assert existing.pull_events() == []
 
 
 def test_links_exist_only_in_enabled_markets():

@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from shop_binding.adapters.business_centre import sign_assertion
 from trust_common.auth import Role
-
-from shop_binding.business_centre import sign_assertion
 
 
 def holder(world, account, role=Role.ACCOUNT_HOLDER):
@@ -49,7 +48,8 @@ async def test_a_platform_account_links_one_to_one_with_a_business_centre_accoun
         assert taken.status_code == 422 and taken.json()["detail"] == "already linked to another account"
     async with holder(world, account) as client:
         assert (await client.delete("/v1/business-centre-links/me")).status_code == 200
-        assert (await client.get("/v1/business-centre-links/me")).status_code == 404
+        gone = await client.get("/v1/business-centre-links/me")
+        assert gone.status_code == 404 and gone.json()["type"].endswith("/business-centre-link-not-found")
     async with holder(world, other) as client:
         relinked = await client.post("/v1/business-centre-links", json=link_body(world, other, centre, "sign_up"))
         assert relinked.status_code == 201

@@ -20,6 +20,7 @@ import argparse
 import copy
 import importlib.resources
 import json
+import os
 import re
 import subprocess
 import sys
@@ -54,6 +55,7 @@ APP_COUNTERS_GAUGES = {
     "http_requests_total", "outbox_backlog", "outbox_oldest_unsent_age_seconds",
     "outbox_published_total", "consumer_lag", "consumer_messages_total",
     "timers_pending", "timers_fired_total", "timers_failed_total", "certification_reviews_overdue",
+    "timers_failing", "timers_failing_oldest_age_seconds",
     "certification_review_sla_breaches_total", "invitation_outcomes_total",
     "notification_deliveries_total",
 }
@@ -64,10 +66,27 @@ APP_HISTOGRAMS = {
 # Series Prometheus itself or kube-state-metrics provide.
 OTHER_METRICS = {"up", "ALERTS", "ALERTS_FOR_STATE"}
 OTHER_METRIC_PREFIXES = ("kube_", "container_")
+# CloudNativePG's exporter (default monitoring queries) on every instance.
+CNPG_METRICS = {
+    "cnpg_collector_up", "cnpg_pg_replication_lag", "cnpg_backends_total", "cnpg_pg_settings_setting",
+    "cnpg_pg_stat_archiver_failed_count", "cnpg_pg_stat_archiver_seconds_since_last_archival",
+    "cnpg_collector_last_available_backup_timestamp", "cnpg_collector_first_recoverability_point",
+}
+# Strimzi's Kafka exporter, and the broker JMX rules of base/kafka/monitoring.yaml.
+KAFKA_METRICS = {
+    "kafka_consumergroup_lag", "kafka_brokers", "kafka_topic_partitions",
+    "kafka_topic_partition_under_replicated_partition", "kafka_topic_partition_in_sync_replica",
+    "kafka_server_replicamanager_underreplicatedpartitions", "kafka_server_replicamanager_underminisrpartitioncount",
+    "kafka_server_replicamanager_offlinereplicacount", "kafka_server_replicamanager_partitioncount",
+    "kafka_controller_kafkacontroller_offlinepartitionscount", "kafka_controller_kafkacontroller_activecontrollercount",
+    "kafka_controller_kafkacontroller_globalpartitioncount", "kafka_server_replicafetchermanager_maxlag",
+}
 
 
 def known_metric(name: str, recorded: set[str]) -> bool:
     if name in APP_COUNTERS_GAUGES or name in OTHER_METRICS or name in recorded:
+        return True
+    if name in CNPG_METRICS or name in KAFKA_METRICS:
         return True
     if name.startswith(OTHER_METRIC_PREFIXES):
         return True
@@ -174,6 +193,8 @@ class CrdSchemas:
             for path in sorted(sdir.iterdir()):
                 if path.suffix == ".json":
                     docs = [json.loads(path.read_text())]
+                elif path.suffix == ".jsonl":
+                    docs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
                 elif path.suffix in (".yaml", ".yml"):
                     docs = list(yaml.safe_load_all(path.read_text()))
                 else:
@@ -257,6 +278,8 @@ def pod_templates(docs: list[dict]) -> Iterable[tuple[dict, dict]]:
     for d in docs:
         if d["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
             yield d, d["spec"]["template"]
+        elif d["kind"] == "CronJob":
+            yield d, d["spec"]["jobTemplate"]["spec"]["template"]
 
 
 def check_workloads(docs: list[dict], overlay: str, report: Report) -> None:
@@ -411,9 +434,18 @@ def check_contract(docs: list[dict], overlay: str, report: Report) -> None:
         if events and events["spec"].get("partitions") != 12:
             report.error(where, f"{svc}.events must have 12 partitions")
         hpa = index.get(("HorizontalPodAutoscaler", f"{svc}-worker"))
-        consumed = [t["spec"].get("partitions", 0) for t in topics.values()]
-        if hpa and consumed and hpa["spec"]["maxReplicas"] > max(consumed):
-            report.error(where, "worker maxReplicas exceeds the partition count: extra consumers would idle")
+        # Every consumer reads *.events and platform.* topics; dead-letter topics are only replayed.
+        consumed = [t["spec"].get("partitions", 0) for name, t in topics.items() if not name.endswith(".dlt")]
+        if hpa and consumed and hpa["spec"]["maxReplicas"] > min(consumed):
+            report.error(where, f"worker maxReplicas {hpa['spec']['maxReplicas']} exceeds the partition count "
+                                f"{min(consumed)}: extra consumers would idle")
+        if hpa:
+            lag = [m for m in hpa["spec"].get("metrics", []) if m.get("type") == "External"
+                   and m["external"]["metric"]["name"] == "kafka_consumergroup_lag"]
+            groups = [m["external"]["metric"].get("selector", {}).get("matchLabels", {}).get("consumergroup")
+                      for m in lag]
+            if groups != [svc]:
+                report.error(where, f"worker HPA must scale on kafka_consumergroup_lag of consumer group {svc}")
     for topic in EXTERNAL_TOPICS:
         if topic not in topics:
             report.error(f"{overlay}: topics", f"needs KafkaTopic {topic}")
@@ -489,6 +521,323 @@ def check_collector(docs: list[dict], overlay: str, report: Report) -> None:
             report.error(where, f"bad pattern {pattern!r}: {exc}")
 
 
+# --------------------------------------------------------------------------- production
+
+
+def is_production(docs: list[dict]) -> bool:
+    return any(d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("trust-common")
+               and (d.get("data") or {}).get("TRUST_ENVIRONMENT") == "production" for d in docs)
+
+
+DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
+# Third-party images whose digest this repository's machines cannot look up (no
+# registry access); release pins them. Listed, reported as notes, never silent.
+TAGGED_THIRD_PARTY = ("docker.io/rclone/rclone:", "otel/opentelemetry-collector-contrib:")
+
+
+def check_production(docs: list[dict], overlay: str, report: Report) -> None:
+    """What only production must guarantee: durability of Kafka, immutable images, rack awareness."""
+    if not is_production(docs):
+        return
+    for d in docs:
+        where = f"{overlay}: {rid(d)}"
+        if d["kind"] == "KafkaTopic":
+            spec = d["spec"]
+            if int(spec.get("replicas", 0)) < 3:
+                report.error(where, f"replicas {spec.get('replicas')} < 3 in production")
+            isr = int((spec.get("config") or {}).get("min.insync.replicas", 0))
+            if isr < 2:
+                report.error(where, f"min.insync.replicas {isr or 'unset'} < 2 in production")
+        if d["kind"] == "Kafka":
+            kafka = d["spec"]["kafka"]
+            config = kafka.get("config") or {}
+            if int(config.get("default.replication.factor", 0)) < 3 or int(config.get("min.insync.replicas", 0)) < 2:
+                report.error(where, "default.replication.factor >= 3 and min.insync.replicas >= 2 in production")
+            if not (kafka.get("rack") or {}).get("topologyKey"):
+                report.error(where, "spec.kafka.rack.topologyKey must be set (rack awareness) in production")
+            if "kafkaExporter" not in d["spec"]:
+                report.error(where, "spec.kafkaExporter must be set: lag alerts and worker autoscaling read it")
+        if d["kind"] == "KafkaNodePool":
+            anti = ((((d["spec"].get("template") or {}).get("pod") or {}).get("affinity") or {})
+                    .get("podAntiAffinity") or {}).get("requiredDuringSchedulingIgnoredDuringExecution") or []
+            if not any(t.get("topologyKey") == "kubernetes.io/hostname" for t in anti):
+                report.error(where, "brokers need required pod anti-affinity on kubernetes.io/hostname in production")
+    for owner, tpl in pod_templates(docs):
+        for c in tpl["spec"].get("containers", []) + tpl["spec"].get("initContainers", []):
+            image = c.get("image", "")
+            if DIGEST.search(image):
+                continue
+            if image.startswith(TAGGED_THIRD_PARTY):
+                report.notes.append(f"{overlay}: {rid(owner)} runs third-party {image} by tag (pin at release)")
+            else:
+                report.error(f"{overlay}: {rid(owner)} container {c['name']}",
+                             f"image {image} is not pinned by digest (@sha256:...) in production")
+
+
+# --------------------------------------------------------------------------- backups, pooler, ingress
+
+
+def check_databases(docs: list[dict], overlay: str, report: Report) -> None:
+    """Every Cluster archives its WAL and has a scheduled base backup (unless the overlay is not
+    production), is scraped, and separates the schema owner from the runtime role."""
+    clusters = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Cluster"}
+    scheduled = {d["spec"]["cluster"]["name"] for d in docs if d["kind"] == "ScheduledBackup"}
+    monitored = {(d["spec"]["selector"].get("matchLabels") or {}).get("cnpg.io/cluster")
+                 for d in docs if d["kind"] == "PodMonitor"}
+    for kind in ("ScheduledBackup", "Pooler"):
+        for d in docs:
+            if d["kind"] == kind and d["spec"]["cluster"]["name"] not in clusters:
+                report.error(f"{overlay}: {rid(d)}", f"cluster {d['spec']['cluster']['name']} is not in the build")
+    for name, cluster in clusters.items():
+        where = f"{overlay}: {rid(cluster)}"
+        spec = cluster["spec"]
+        if is_production(docs):
+            store = (spec.get("backup") or {}).get("barmanObjectStore") or {}
+            if not store.get("destinationPath") or "wal" not in store:
+                report.error(where, "needs backup.barmanObjectStore with WAL archiving in production")
+            if name not in scheduled:
+                report.error(where, "needs a ScheduledBackup in production")
+        if name not in monitored:
+            report.error(where, "needs a PodMonitor selecting cnpg.io/cluster: " + name)
+        owner = ((spec.get("bootstrap") or {}).get("initdb") or {}).get("owner")
+        roles = {r["name"]: r for r in (spec.get("managed") or {}).get("roles") or []}
+        runtime = roles.get(f"{owner}_app")
+        if not runtime or runtime.get("superuser") or runtime.get("createdb") or runtime.get("createrole"):
+            report.error(where, f"needs a managed runtime role {owner}_app without superuser, createdb, createrole")
+        sql = " ".join(((spec.get("bootstrap") or {}).get("initdb") or {}).get("postInitApplicationSQL") or [])
+        if f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {owner}_app" not in sql:
+            report.error(where, f"postInitApplicationSQL must grant {owner}_app the rows of the owner's tables")
+    # Which role each process logs in as, where the credentials are in the build (dev).
+    secrets = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Secret"}
+    for owner_doc, tpl in pod_templates(docs):
+        comp = tpl["metadata"].get("labels", {}).get("app.kubernetes.io/component")
+        if comp not in ("api", "worker", "migration"):
+            continue
+        c = tpl["spec"]["containers"][0]
+        env: dict[str, str] = {}
+        for src in c.get("envFrom") or []:
+            ref = (src.get("secretRef") or {}).get("name")
+            if ref in secrets:
+                env.update(_secret_data(secrets[ref]))
+        for e in c.get("env") or []:
+            ref = ((e.get("valueFrom") or {}).get("secretKeyRef") or {})
+            if ref.get("name") in secrets:
+                env[e["name"]] = _secret_data(secrets[ref["name"]]).get(ref.get("key"), "")
+        url = env.get("TRUST_DATABASE_URL")
+        if not url:
+            continue
+        user = re.sub(r"^[\w+]+://([^:@/]+).*", r"\1", url)
+        where = f"{overlay}: {rid(owner_doc)}"
+        if comp == "migration" and user.endswith("_app"):
+            report.error(where, f"the migration Job must log in as the schema owner, not {user}")
+        if comp != "migration" and not user.endswith("_app"):
+            report.error(where, f"{comp} logs in as {user}: only the migration Job may use the schema owner")
+
+
+def _secret_data(secret: dict) -> dict[str, str]:
+    import base64
+    data = {k: base64.b64decode(v).decode() for k, v in (secret.get("data") or {}).items()}
+    data.update(secret.get("stringData") or {})
+    return data
+
+
+def check_ingress(docs: list[dict], overlay: str, report: Report) -> None:
+    services = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Service"}
+    ingresses = [d for d in docs if d["kind"] == "Ingress"]
+    for svc in SERVICES:
+        if not any(p["backend"]["service"]["name"] == f"{svc}-api" for i in ingresses
+                   for r in i["spec"].get("rules", []) for p in r["http"]["paths"]):
+            report.error(f"{overlay}: service {svc}", "needs an Ingress routing to its API")
+    for ing in ingresses:
+        where = f"{overlay}: {rid(ing)}"
+        if not ing["spec"].get("ingressClassName"):
+            report.error(where, "ingressClassName must be set")
+        tls_hosts = {h for t in ing["spec"].get("tls") or [] for h in t.get("hosts") or [] if t.get("secretName")}
+        for rule in ing["spec"].get("rules", []):
+            if rule.get("host") not in tls_hosts:
+                report.error(where, f"host {rule.get('host')} is not served over TLS (spec.tls)")
+            for path in rule["http"]["paths"]:
+                backend = path["backend"]["service"]
+                target = services.get(backend["name"])
+                if not target:
+                    report.error(where, f"backend Service {backend['name']} is not in the build")
+                elif backend["port"].get("name") not in {p.get("name") for p in target["spec"]["ports"]} and \
+                        backend["port"].get("number") not in {p.get("port") for p in target["spec"]["ports"]}:
+                    report.error(where, f"backend port {backend['port']} is no port of Service {backend['name']}")
+
+
+# --------------------------------------------------------------------------- connection budget
+
+# Connections PostgreSQL keeps for itself and CloudNativePG (superuser_reserved_connections,
+# the instance manager, the exporter, backups): kept out of the services' budget.
+RESERVED_CONNECTIONS = 10
+# A worker pod also holds one LISTEN connection outside its pool (the outbox relay's wake-up).
+WORKER_EXTRA_CONNECTIONS = 1
+DEFAULT_POOL_SIZE, DEFAULT_MAX_OVERFLOW = 10, 0
+
+
+def connection_budget(docs: list[dict]) -> dict[str, dict[str, int]]:
+    """Per Cluster: max_connections and what the processes of its service may open at their maxima."""
+    index = {(d["kind"], d["metadata"]["name"]): d for d in docs}
+    budget: dict[str, dict[str, int]] = {}
+    for svc in SERVICES:
+        cluster = index.get(("Cluster", f"{svc}-db"))
+        if not cluster:
+            continue
+        params = (cluster["spec"].get("postgresql") or {}).get("parameters") or {}
+        line = {"max_connections": int(params.get("max_connections", 100)), "reserved": RESERVED_CONNECTIONS}
+        poolers = [d for d in docs if d["kind"] == "Pooler" and d["spec"]["cluster"]["name"] == f"{svc}-db"]
+        pooler_clients = 0
+        for pooler in poolers:
+            pg = pooler["spec"].get("pgbouncer", {}).get("parameters", {})
+            instances = int(pooler["spec"].get("instances", 1))
+            line[f"pooler {pooler['metadata']['name']}"] = instances * (
+                int(pg.get("default_pool_size", 20)) + int(pg.get("reserve_pool_size", 0)))
+            pooler_clients += instances * int(pg.get("max_client_conn", 100))
+        for proc in ("api", "worker"):
+            dep = index.get(("Deployment", f"{svc}-{proc}"))
+            if not dep:
+                continue
+            hpa = index.get(("HorizontalPodAutoscaler", f"{svc}-{proc}"))
+            replicas = int(hpa["spec"]["maxReplicas"] if hpa else dep["spec"].get("replicas", 1))
+            env = {e["name"]: e.get("value") for e in dep["spec"]["template"]["spec"]["containers"][0].get("env", [])}
+            per_pod = int(env.get("TRUST_DATABASE_POOL_SIZE") or DEFAULT_POOL_SIZE) + int(
+                env.get("TRUST_DATABASE_MAX_OVERFLOW") or DEFAULT_MAX_OVERFLOW)
+            if proc == "worker":
+                per_pod += WORKER_EXTRA_CONNECTIONS
+            if env.get("TRUST_DATABASE_PGBOUNCER") == "true":
+                line[f"{proc} clients of the pooler"] = -replicas * per_pod  # counted against the pooler
+                line["pooler client capacity"] = pooler_clients
+            else:
+                line[f"{proc} {replicas} x {per_pod}"] = replicas * per_pod
+        migrate = index.get(("Job", f"{svc}-migrate"))
+        if migrate:
+            line["migrate"] = 2 * int(migrate["spec"].get("parallelism", 1))
+        budget[svc] = line
+    return budget
+
+
+def check_connections(docs: list[dict], overlay: str, report: Report) -> None:
+    """Every process at its replica maximum, with its full pool, fits max_connections
+    (docs/operations.md#connection-budget); pooled clients fit the pooler."""
+    for svc, line in connection_budget(docs).items():
+        where = f"{overlay}: service {svc} connection budget"
+        server = sum(v for k, v in line.items() if k not in ("max_connections", "pooler client capacity") and v > 0)
+        if server > line["max_connections"]:
+            parts = ", ".join(f"{k} {v}" for k, v in line.items()
+                              if k not in ("max_connections", "pooler client capacity") and v > 0)
+            report.error(where, f"{server} connections at the maxima ({parts}) "
+                                f"> max_connections {line['max_connections']}")
+        clients = -sum(v for v in line.values() if v < 0)
+        if clients and clients > line.get("pooler client capacity", 0):
+            report.error(where, f"{clients} pooled client connections > the poolers' max_client_conn "
+                                f"{line.get('pooler client capacity', 0)}")
+        if clients and not line.get("pooler client capacity"):
+            report.error(where, "a process sets TRUST_DATABASE_PGBOUNCER but no Pooler serves this database")
+
+
+# --------------------------------------------------------------------------- alert templates
+
+# Functions Prometheus offers in alert templates (text/template plus its own).
+TEMPLATE_FUNCTIONS = {
+    "humanize", "humanize1024", "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "printf",
+    "title", "toUpper", "toLower", "reReplaceAll", "match", "query", "first", "label", "value", "sortByLabel",
+    "strvalue", "args", "safeHtml", "stripPort", "stripDomain", "parseDuration", "pathPrefix", "externalURL",
+    "tableLink", "graphLink", "toTime", "urlQueryEscape", "len", "index", "not", "and", "or", "eq", "ne",
+    "lt", "le", "gt", "ge", "print", "println", "html", "js", "urlquery",
+}
+OPENERS, CLOSER = {"if", "range", "with", "define", "block"}, "end"
+ACTION = re.compile(r"{{-?\s*(.*?)\s*-?}}", re.S)
+TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|\S+')
+
+
+def result_labels(node: Any) -> set[str] | None:
+    """Labels an alert's expression keeps, when they can be told from its shape (else None)."""
+    name = type(node).__name__
+    if name == "ParenExpr":
+        return result_labels(node.expr)
+    if name == "AggregateExpr":
+        if node.modifier is None:
+            return set()
+        return set(node.modifier.labels) if str(node.modifier.type).endswith("By") else None
+    if name == "Call" and node.func.name == "absent":
+        selector = node.args[0]
+        while type(selector).__name__ in ("BinaryExpr", "ParenExpr"):
+            selector = selector.lhs if type(selector).__name__ == "BinaryExpr" else selector.expr
+        if type(selector).__name__ != "VectorSelector":
+            return None
+        return {m.name for m in selector.matchers.matchers if str(m.op).endswith("Equal") and
+                not str(m.op).endswith("NotEqual")}
+    if name == "BinaryExpr":
+        lhs, rhs = result_labels(node.lhs), result_labels(node.rhs)
+        lhs_scalar = type(node.lhs).__name__ == "NumberLiteral"
+        rhs_scalar = type(node.rhs).__name__ == "NumberLiteral"
+        if rhs_scalar:
+            return lhs
+        if lhs_scalar:
+            return rhs
+        if str(node.op) in ("and", "unless"):
+            return lhs
+        if str(node.op) == "or":
+            return None if lhs is None or rhs is None else lhs & rhs
+        return lhs
+    return None
+
+
+def template_problems(text: str, labels: set[str] | None) -> list[str]:
+    """Parse a Prometheus alert template (Go text/template): balanced delimiters and blocks,
+    known functions and variables, and $labels.X only for labels the expression keeps."""
+    problems: list[str] = []
+    if ACTION.sub("", text).count("{{") or ACTION.sub("", text).count("}}"):
+        problems.append("unbalanced {{ }}")
+    depth = 0
+    for action in ACTION.findall(text):
+        if action.startswith("/*"):
+            if not action.endswith("*/"):
+                problems.append(f"unterminated comment in {{{{ {action} }}}}")
+            continue
+        tokens = TOKEN.findall(action)
+        if not tokens:
+            problems.append("empty action {{ }}")
+            continue
+        if tokens[0] in OPENERS:
+            depth += 1
+            tokens = tokens[1:]
+        elif tokens[0] == CLOSER:
+            depth -= 1
+            if depth < 0:
+                problems.append("{{ end }} without an opening block")
+            continue
+        elif tokens[0] == "else":
+            tokens = tokens[1:]
+            if tokens[:1] == ["if"]:
+                tokens = tokens[1:]
+        for token in tokens:
+            if token == "|" or token[0] in "\"`" or re.fullmatch(r"-?\d+(\.\d+)?", token) or token in ("(", ")"):
+                continue
+            bare = token.strip("()")
+            if not bare:
+                continue
+            if bare.startswith("$labels."):
+                label = bare[len("$labels."):]
+                if not re.fullmatch(r"[a-zA-Z_][a-zA-Z0-9_]*", label):
+                    problems.append(f"bad label reference {bare}")
+                elif labels is not None and label not in labels:
+                    problems.append(f"{bare}: the expression keeps only {sorted(labels) or 'no labels'}")
+            elif bare.startswith("$externalLabels.") or bare.startswith(".Labels.") or bare in (
+                    "$value", "$labels", "$externalLabels", "$externalURL", ".Value", ".", "$"):
+                continue
+            elif re.fullmatch(r"\$\w+", bare) and ":=" in tokens:
+                continue
+            elif bare == ":=" or bare in TEMPLATE_FUNCTIONS:
+                continue
+            else:
+                problems.append(f"unknown function or variable {bare!r} in {{{{ {action} }}}}")
+    if depth > 0:
+        problems.append("block without {{ end }}")
+    return problems
+
+
 # --------------------------------------------------------------------------- alerts, dashboards
 
 
@@ -554,6 +903,13 @@ def check_rules(docs: list[dict], overlay: str, report: Report, anchors: set[str
                         report.error(where, f"annotation {key} missing")
                 if labels.get("severity") not in ("page", "ticket", "info"):
                     report.error(where, "label severity must be page, ticket or info")
+                try:
+                    kept = result_labels(promql_parser.parse(str(r["expr"])))
+                except (ValueError, TypeError):
+                    kept = None
+                for key, text in [*ann.items(), *labels.items()]:
+                    for problem in template_problems(str(text), kept):
+                        report.error(where, f"template of {key}: {problem}")
                 url = ann.get("runbook_url", "")
                 if "docs/operations.md#" not in url:
                     report.error(where, "runbook_url must point into docs/operations.md")
@@ -620,6 +976,8 @@ def main() -> int:
     ap.add_argument("--k8s-version", required=True)
     ap.add_argument("--repo", required=True, type=Path)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--skip-schemas", action="store_true",
+                    help="wiring checks only (tests of the wiring checks; never for CI's verdict)")
     ap.add_argument("overlays", nargs="+", type=Path)
     args = ap.parse_args()
 
@@ -634,16 +992,19 @@ def main() -> int:
         report.error("docs/operations.md", "missing or without headings: runbook links cannot resolve")
 
     for overlay in args.overlays:
-        name = f"overlays/{overlay.name}"
+        name = f"overlays/{overlay.stem if overlay.is_file() else overlay.name}"
         try:
-            docs = build(args.kustomize, overlay)
+            # A file is an already-built overlay (tests feed broken manifests this way).
+            docs = ([d for d in yaml.safe_load_all(overlay.read_text()) if d] if overlay.is_file()
+                    else build(args.kustomize, overlay))
         except RuntimeError as exc:
             report.error(name, f"kustomize build failed: {exc}")
             continue
         print(f"check: {name}: {len(docs)} resources")
-        for doc in docs:
+        for doc in docs if not args.skip_schemas else []:
             validate_schema(doc, f"{name}: {rid(doc)}", core, crds, report, args.verbose)
-        checks = (check_workloads, check_selectors, check_contract, check_collector, check_dashboards)
+        checks = (check_workloads, check_selectors, check_contract, check_collector, check_dashboards,
+                  check_production, check_databases, check_ingress, check_connections)
         for check in checks:
             try:
                 check(docs, name, report)
@@ -651,6 +1012,10 @@ def main() -> int:
                 report.error(name, f"{check.__name__} could not read a resource: {exc!r}")
         check_rules(docs, name, report, anchors)
 
+    # On a developer machine a missing toolchain may skip schemas (said loudly); CI must
+    # prove every resource, so there a skip is a failure.
+    if report.skipped and os.environ.get("CI", "").lower() in ("true", "1"):
+        report.error("schemas", f"{report.skipped} custom resources were SKIPPED (CI=true requires every CRD schema)")
     for note in sorted(set(report.notes)):
         print(f"note: {note}")
     for err in report.errors:

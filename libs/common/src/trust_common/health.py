@@ -17,6 +17,7 @@ from typing import Any, Literal
 from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
@@ -110,8 +111,10 @@ def _checks(request: Request, names: Sequence[Check]) -> dict[str, CachedCheck]:
 
 
 async def _database(runtime: Any) -> None:
-    async with runtime.engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))
+    # Not traced: a probe's query every few seconds would be an orphan root span each time.
+    with suppress_instrumentation():
+        async with runtime.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
 
 def operations_router(checks: Sequence[Check] = API_CHECKS) -> APIRouter:
@@ -126,6 +129,9 @@ def operations_router(checks: Sequence[Check] = API_CHECKS) -> APIRouter:
     async def readyz(request: Request) -> JSONResponse:
         cached = _checks(request, checks)
         results = dict(zip(cached, await asyncio.gather(*(c.ok() for c in cached.values())), strict=True))
+        loops_ready = getattr(request.app.state, "loops_ready", None)
+        if loops_ready is not None:  # a worker: every loop running, none restarting or given up
+            results["loops"] = loops_ready()
         ready = all(results.values())
         return JSONResponse({"status": "ready" if ready else "not ready",
                              "checks": {k: "ok" if v else "failing" for k, v in results.items()}},

@@ -32,7 +32,8 @@ def create_producer(settings: CommonSettings) -> AIOKafkaProducer:
 
 
 def create_consumer(settings: CommonSettings, topics: Iterable[str], *, group_id: str) -> AIOKafkaConsumer:
-    """A group member that commits offsets only when told to (after the database commit)."""
+    """A group member that commits offsets only when told to (after the database commit).
+    Pass no topics to subscribe later with a rebalance listener (the consumer runner does)."""
     return AIOKafkaConsumer(
         *topics,
         bootstrap_servers=settings.kafka_bootstrap,

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from trust_common.telemetry import current_trace_ids
@@ -18,7 +20,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         trace_id, span_id = current_trace_ids()
-        entry = {
+        entry: dict[str, object] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(), "logger": record.name, "service": self._service,
             "message": record.getMessage(),
@@ -31,8 +33,44 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+# A warning or error repeated within this window is written once, the next one carries the count.
+REPEAT_WINDOW_SECONDS = 30.0
+
+
+class RepeatFilter(logging.Filter):
+    """Rate-limits repeated warnings and errors: during an outage every loop fails the same way
+    many times a second, and thousands of identical lines hide everything else. A record is
+    "the same" when logger, level, message template and exception type match; the first one
+    in each window is written, with `repeated` = how many were dropped since the last one written.
+    INFO and below pass untouched."""
+
+    def __init__(self, window: float = REPEAT_WINDOW_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self._window = window
+        self._clock = clock
+        self._seen: dict[tuple[object, ...], list[float]] = {}  # key -> [written_at, dropped]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        error = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else None
+        key = (record.name, record.levelno, str(record.msg), error)
+        now = self._clock()
+        seen = self._seen.get(key)
+        if seen is not None and now - seen[0] < self._window:
+            seen[1] += 1
+            return False
+        if seen is not None and seen[1]:
+            record.repeated = int(seen[1])
+        if len(self._seen) > 10_000:  # templates are few; this only bounds a pathological caller
+            self._seen.clear()
+        self._seen[key] = [now, 0]
+        return True
+
+
 def configure_logging(service: str, level: str = "INFO", as_json: bool = True) -> None:
     handler = logging.StreamHandler(sys.stdout)
+    handler.addFilter(RepeatFilter())
     handler.setFormatter(JsonFormatter(service) if as_json else logging.Formatter(
         "%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger()

@@ -20,7 +20,14 @@ TIMER_FIRE_LAG = Histogram("timer_fire_lag_seconds", "Delay between a timer's du
                            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900))
 TIMERS_PENDING = Gauge("timers_pending", "Timers waiting to fire")
 TIMERS_FIRED = Counter("timers_fired_total", "Timers fired", ["kind"])
-TIMERS_FAILED = Counter("timers_failed_total", "Timers given up after failing every attempt", ["kind"])
+TIMERS_FAILED = Counter("timers_failed_total", "Timer attempts that failed (each is retried with back-off)",
+                        ["kind"])
+TIMERS_FAILING = Gauge("timers_failing", "Pending timers whose last attempt failed", ["kind"])
+TIMERS_FAILING_OLDEST_AGE = Gauge("timers_failing_oldest_age_seconds",
+                                  "How long past its deadline the oldest failing timer is", ["kind"])
 
 # Both 48-hour windows (employee authorisations, shop bindings) count into one series.
 INVITATION_OUTCOMES = Counter("invitation_outcomes_total", "Invitations by how they ended", ["kind", "outcome"])
+
+RETENTION_DELETED = Counter("retention_deleted_total", "Infrastructure rows removed past their retention", ["table"])
+WORKER_LOOP_RESTARTS = Counter("worker_loop_restarts_total", "Worker loops restarted after a failure", ["loop"])

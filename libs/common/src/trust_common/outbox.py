@@ -14,6 +14,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.trace import SpanKind
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,8 +26,9 @@ from trust_common.uow import OUTBOX_CHANNEL
 
 log = logging.getLogger(__name__)
 
-# The backlog gauges cost a count over unsent rows: refreshed at most this often.
-BACKLOG_OBSERVATION_SECONDS = 1.0
+# The backlog gauges cost a count over unsent rows: read from the database this often, on a
+# schedule of their own, so they keep rising while Kafka is down and publishing stalls.
+BACKLOG_OBSERVATION_SECONDS = 5.0
 
 # Namespace of the shard advisory locks (first key of pg_try_advisory_xact_lock(int, int)).
 SHARD_LOCK_NAMESPACE = 0x0B0C
@@ -59,15 +61,12 @@ class OutboxRelay:
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until stopped; a NOTIFY from a committing unit of work wakes it at once."""
         listener = await self._listen()
-        observed_at = 0.0
+        observer = asyncio.create_task(self.observe_backlog_until(stop))
         try:
             while not stop.is_set():
                 self._wake.clear()
                 try:
                     published = await self.relay_once()
-                    if time.monotonic() - observed_at >= BACKLOG_OBSERVATION_SECONDS:
-                        await self.observe_backlog()
-                        observed_at = time.monotonic()
                 except Exception:  # Kafka or the database away: rows stay unsent, retry soon
                     log.exception("outbox relay batch failed")
                     published = 0
@@ -76,14 +75,29 @@ class OutboxRelay:
                     continue
                 await self._wait(stop)
         finally:
+            observer.cancel()
             if listener is not None:
                 await listener.close()
+
+    async def observe_backlog_until(self, stop: asyncio.Event,
+                                    interval: float = BACKLOG_OBSERVATION_SECONDS) -> None:
+        """Refresh the backlog gauges every `interval` until stopped, whatever the relay is doing."""
+        while not stop.is_set():
+            try:
+                await self.observe_backlog()
+            except Exception:  # the database is away: the gauges keep their last reading
+                log.exception("reading the outbox backlog failed")
+            try:
+                await asyncio.wait_for(stop.wait(), interval)
+            except TimeoutError:
+                pass
 
     async def relay_once(self) -> int:
         """Publish one batch; returns the number of rows published."""
         async with self._sessions() as session, session.begin():
-            rows = (await session.execute(
-                TAKE_BATCH, {"namespace": SHARD_LOCK_NAMESPACE, "limit": self._batch_size})).mappings().all()
+            with suppress_instrumentation():  # an empty poll is not worth a trace
+                rows = (await session.execute(
+                    TAKE_BATCH, {"namespace": SHARD_LOCK_NAMESPACE, "limit": self._batch_size})).mappings().all()
             if not rows:
                 return 0
             started = time.perf_counter()
@@ -97,7 +111,7 @@ class OutboxRelay:
         metrics.OUTBOX_PUBLISHED.inc(len(rows))
         return len(rows)
 
-    async def _send(self, row: Any) -> "asyncio.Future[Any]":
+    async def _send(self, row: Any) -> asyncio.Future[Any]:
         token = otel_context.attach(propagate.extract(row["headers"] or {}))
         try:
             with self._tracer.start_as_current_span(
@@ -116,9 +130,10 @@ class OutboxRelay:
     async def observe_backlog(self) -> None:
         """Set the backlog gauges: unsent rows and the age of the oldest (what SREs alert on)."""
         async with self._sessions() as session:
-            count, age = (await session.execute(select(
-                func.count(), func.coalesce(func.extract("epoch", func.now() - func.min(outbox.c.created_at)), 0))
-                .where(outbox.c.sent_at.is_(None)))).one()
+            with suppress_instrumentation():
+                count, age = (await session.execute(select(
+                    func.count(), func.coalesce(func.extract("epoch", func.now() - func.min(outbox.c.created_at)), 0))
+                    .where(outbox.c.sent_at.is_(None)))).one()
         metrics.OUTBOX_BACKLOG.set(count)
         metrics.OUTBOX_OLDEST_AGE.set(float(age))
 

@@ -5,6 +5,7 @@ number: a late, older event never overwrites a newer fact.
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from trust_common.contracts.platform import (
     ShopRegistered,
     ShopSnapshot,
 )
-from trust_common.events import EventEnvelope
+from trust_common.events import EventData, EventEnvelope
 from trust_common.schema import platform_accounts, platform_shops
 from trust_common.uow import UnitOfWork
 
@@ -47,9 +48,11 @@ async def project_shop(event: ShopRegistered | ShopChanged, envelope: EventEnvel
         where=platform_shops.c.sequence < stmt.excluded.sequence))
 
 
-ACCOUNT_PROJECTION = {AccountRegistered: project_account, AccountChanged: project_account,
-                      AccountDeleted: project_account}
-SHOP_PROJECTION = {ShopRegistered: project_shop, ShopChanged: project_shop}
+# Handlers of each projection by contract, for a service's `events` (trust_common.service.handlers).
+Projection = dict[type[EventData], Callable[..., Awaitable[None]]]
+ACCOUNT_PROJECTION: Projection = {
+    AccountRegistered: project_account, AccountChanged: project_account, AccountDeleted: project_account}
+SHOP_PROJECTION: Projection = {ShopRegistered: project_shop, ShopChanged: project_shop}
 
 
 async def load_account(session: AsyncSession, account_id: str) -> AccountSnapshot | None:

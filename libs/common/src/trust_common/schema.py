@@ -52,6 +52,7 @@ inbox = Table(
     Column("event_id", UUID(as_uuid=True), primary_key=True),
     Column("event_type", String(200), nullable=False),
     Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_inbox_processed_at", "processed_at"),
 )
 
 timers = Table(
@@ -67,8 +68,31 @@ timers = Table(
     Column("headers", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("fired_at", DateTime(timezone=True)),
+    # `due_at` is when the poller next tries; a retry moves it on, so the deadline the timer was
+    # scheduled for is kept here from its first failure (lateness and age are measured from it).
+    Column("first_due_at", DateTime(timezone=True)),
     UniqueConstraint("kind", "key", name="timers_dedupe"),
-    Index("timers_due", "due_at", postgresql_where=text("status = 'pending'")),
+    # The claim's ORDER BY (due_at, id) walks this index: its cost does not grow with the pending set.
+    Index("timers_claim", "due_at", "id", postgresql_where=text("status = 'pending'")),
+    Index("timers_finished", "id", postgresql_where=text("status <> 'pending'")),
+    # Failing timers (pending after a failed attempt): the gauges and `trust-timers list` read these.
+    Index("timers_failing", "first_due_at", postgresql_where=text("status = 'pending' AND attempts > 0")),
+)
+
+# What operators did to timers with `trust-timers` (retry, cancel): who, when, why.
+timer_audit = Table(
+    "timer_audit", infra_metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("timer_id", BigInteger, nullable=False),
+    Column("kind", String(100), nullable=False),
+    Column("key", String(300), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_timer_audit_timer_id", "timer_id"),
 )
 
 idempotency_keys = Table(

@@ -7,7 +7,8 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Values that only make sense on a developer machine: refused anywhere else.
-PLACEHOLDER_SECRETS = frozenset({"", "changethis", "dev-only-secret-not-for-production-use", "trust", "secret", "password"})
+PLACEHOLDER_SECRETS = frozenset({"", "changethis", "dev-only-secret-not-for-production-use", "trust", "secret",
+                                 "password"})
 
 Environment = Literal["development", "test", "production"]
 
@@ -47,18 +48,39 @@ class CommonSettings(BaseSettings):
     relay_batch_size: int = 200
     relay_poll_seconds: float = 1.0
     consumer_max_attempts: int = 3
+    # Records handled per partition in one unit of work (one inbox insert, one commit).
+    consumer_batch_size: int = 200
+    # A worker loop that dies is restarted with back-off; this many failures in the window stop the process.
+    worker_loop_max_failures: int = 5
+    worker_loop_failure_window_seconds: int = 300
+    worker_exit_grace_seconds: float = 10.0
     consumer_retry_backoff_seconds: float = 0.2
+    # Durable timers (trust_common.timers): each loop claims due timers in batches of up to
+    # `timer_batch_size`, one transaction each, cut short after `timer_batch_seconds` of handling.
     timer_poll_seconds: float = 0.5
-    timer_batch_size: int = 50
+    timer_batch_size: int = 100
+    timer_batch_seconds: float = 0.2
     timer_concurrency: int = 4
-    timer_max_attempts: int = 10
+    # A failing timer is never given up: retried after back-off doubling from the first, up to the cap.
+    timer_retry_backoff_seconds: float = 30.0
+    timer_retry_max_backoff_seconds: float = 900.0
+    # A handler waiting longer than this on a row lock puts its timer back for the next claim.
+    timer_lock_timeout_ms: int = 200
+    # How often the pending and failing gauges are counted (one worker loop, not every poll).
+    timer_gauge_seconds: float = 15.0
     # Stripe keeps keys for 24 hours: a retry within that replays, the worker removes older ones.
     idempotency_retention_hours: int = 24
+    # Retention of infrastructure rows (trust_common.retention): removed in batches by the worker.
+    retention_interval_seconds: float = 60.0
+    retention_batch_size: int = 1000
+    outbox_retention_hours: int = 24
+    inbox_retention_days: int = 8  # longer than the topics keep messages (7 days): no redelivery after
+    timer_retention_days: int = 30
     # Bodies sent with an Idempotency-Key are buffered (hashed, replayed to the app): bounded.
     idempotency_max_body_bytes: int = 11 * 1024 * 1024
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> "CommonSettings":
+    def _refuse_placeholder_secrets(self) -> CommonSettings:
         if self.environment == "development" or self.environment == "test":
             return self
         problems = []

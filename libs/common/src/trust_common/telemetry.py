@@ -2,7 +2,11 @@
 services can run in one test process and still be told apart in the exported spans."""
 from __future__ import annotations
 
-from opentelemetry import trace
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import (
@@ -56,6 +60,17 @@ def instrument_engine(engine: AsyncEngine, provider: trace.TracerProvider) -> No
 
     usage = metrics.get_meter(__name__).create_up_down_counter("db.client.connections.usage")
     EngineTracer(provider.get_tracer("opentelemetry.instrumentation.sqlalchemy"), engine.sync_engine, usage)
+
+
+@contextmanager
+def continued_trace(carrier: Mapping[str, str] | None) -> Iterator[None]:
+    """Continue the trace whose context `carrier` holds (Kafka headers, an outbox or timer row):
+    spans started inside are its children, so one trace follows a flow across processes."""
+    token = otel_context.attach(propagate.extract(dict(carrier or {})))
+    try:
+        yield
+    finally:
+        otel_context.detach(token)
 
 
 def current_trace_ids() -> tuple[str | None, str | None]:

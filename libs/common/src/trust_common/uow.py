@@ -2,8 +2,9 @@
 and its timers together (X-2). Nothing is published here; the relay does that."""
 from __future__ import annotations
 
+import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Self
@@ -92,6 +93,16 @@ class UnitOfWork:
             pg_insert(inbox).values(consumer=consumer, event_id=envelope.event_id, event_type=envelope.type)
             .on_conflict_do_nothing().returning(inbox.c.event_id))
         return result.first() is not None
+
+    async def claim_inbox_many(self, consumer: str, envelopes: Sequence[EventEnvelope]) -> set[uuid.UUID]:
+        """Claim a batch of events in one statement; returns the ids not handled before."""
+        if not envelopes:
+            return set()
+        result = await self.session.execute(
+            pg_insert(inbox).values([{"consumer": consumer, "event_id": e.event_id, "event_type": e.type}
+                                     for e in envelopes])
+            .on_conflict_do_nothing().returning(inbox.c.event_id))
+        return set(result.scalars())
 
     async def commit(self) -> None:
         await self.session.flush()

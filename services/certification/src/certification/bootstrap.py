@@ -62,8 +62,7 @@ SERVICE = Service(
         commands.RejectApplication: reviews.reject_application,
     },
     # CERT-2: the projection is updated first, then certified profiles are compared with it.
-    # ACCOUNT_PROJECTION is inferred as dict[ModelMetaclass, ...] in libs/common, not dict[type[EventData], ...].
-    events=handlers(ACCOUNT_PROJECTION,  # type: ignore[arg-type]
+    events=handlers(ACCOUNT_PROJECTION,
                     {AccountChanged: accounts.account_changed, AccountDeleted: accounts.account_deleted}),
     timers={
         deadlines.REVIEW_SLA: deadlines.review_sla_due,  # CERT-5

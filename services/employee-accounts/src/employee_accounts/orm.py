@@ -1,19 +1,35 @@
-"""This service's tables and their imperative mapping onto the domain classes."""
+"""This service's tables, the problems a lost race on their unique indexes becomes, and their imperative mapping
+onto the domain classes."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, Enum, Index, Integer, LargeBinary, MetaData, String, Table, Text, text,
+    Boolean,
+    Column,
+    DateTime,
+    Enum,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 
-from trust_common.contracts.employee_accounts import EmployeeAccountKind
-
 from employee_accounts.domain.account import EmployeeAccount, Status
+from employee_accounts.domain.department import Department
+from employee_accounts.domain.enterprise import Enterprise
+from employee_accounts.domain.errors import AlreadyAuthorised, EmailTaken, IdentityAlreadyEmployed
 from employee_accounts.domain.invitation import Invitation, InvitationStatus
-from employee_accounts.domain.organisation import Department, Enterprise, Position
+from employee_accounts.domain.position import Position
+from trust_common.contracts.employee_accounts import EmployeeAccountKind
+from trust_common.problems import Problem
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -134,13 +150,24 @@ employee_sessions = Table(
 )
 
 
+def constraint_problems() -> dict[str, Callable[[], Problem]]:
+    """The conflicts a race lost on a unique index becomes (mapped by the bus, never a 500)."""
+    return {
+        "login_email": lambda: EmailTaken("this login email is already used"),
+        "identity_per_enterprise": lambda: IdentityAlreadyEmployed(
+            "this person already holds an enterprise employee account"),
+        # EMP-13: the unique indexes settle races between enterprises.
+        "one_enterprise": lambda: AlreadyAuthorised(
+            "the personal account is already authorised or invited by an enterprise"),
+        "one_pending": lambda: AlreadyAuthorised(
+            "the personal account is already authorised or invited by an enterprise"),
+    }
+
+
 def start_mappers() -> None:
-    """Map the domain classes once per process."""
-    if getattr(start_mappers, "done", False):
-        return
+    """Map the domain classes (the service definition runs this once per process)."""
     mapper_registry.map_imperatively(Enterprise, enterprises)
     mapper_registry.map_imperatively(Position, positions)
     mapper_registry.map_imperatively(Department, departments)
     mapper_registry.map_imperatively(EmployeeAccount, employee_accounts)
     mapper_registry.map_imperatively(Invitation, invitations)
-    start_mappers.done = True  # type: ignore[attr-defined]

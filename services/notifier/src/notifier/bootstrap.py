@@ -1,49 +1,100 @@
-"""The one place that wires the notifier: the bus for the API and the worker's handlers."""
+"""The one place that wires the notifier: `SERVICE`, from which libs/common builds its API,
+worker, migrations and test harness."""
 from __future__ import annotations
 
-from trust_common.messagebus import MessageBus
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from notifier.adapters.email import EmailTransport, SmtpTransport
+from notifier.adapters.webhooks import HttpWebhookTransport, WebhookTransport
+from notifier.domain import commands
+from notifier.handlers import deliveries, inbox, notices, webhooks, windows
+from notifier.orm import metadata, start_mappers
+from notifier.repository import UnitOfWork
+from notifier.routes import inbox as inbox_routes
+from notifier.routes import webhooks as webhook_routes
+from notifier.settings import Settings
+from trust_common.contracts import certification as cert
+from trust_common.contracts import employee_accounts as emp
+from trust_common.contracts import shop_binding as shop
 from trust_common.projections import ACCOUNT_PROJECTION
 from trust_common.runtime import Runtime
-from trust_common.worker import WorkerSpec
-
-from notifier import handlers
-from notifier.channels import EmailTransport, HttpWebhookTransport, SmtpTransport, WebhookTransport
-from notifier.consumers import NOTICE_HANDLERS, window_handlers
-from notifier.domain import commands
-from notifier.notices import ATTEMPT_TIMER, REMINDER_TIMER, remind
-from notifier.orm import start_mappers
-from notifier.secrets_box import FernetBox
-from notifier.sending import DeliveryAttempts
-from notifier.settings import Settings
-
-# Tests and local tools may put other transports here before the worker starts.
-EMAIL_TRANSPORT = "notifier.email_transport"
-WEBHOOK_TRANSPORT = "notifier.webhook_transport"
+from trust_common.sealing import Sealer
+from trust_common.service import Service, handlers
 
 
-def build_bus(runtime: Runtime) -> MessageBus:
-    start_mappers()
+@dataclass(frozen=True)
+class Adapters:
+    email: EmailTransport  # NOTE-4: mail to recipients (SMTP; the local stack's sink in development)
+    webhooks: WebhookTransport  # NOTE-4: signed POSTs to tenants' endpoints
+    sealer: Sealer  # X-4: webhook signing secrets at rest
+    # A unit of work of its own: a delivery's claim commits before the send (NOTE-4).
+    claims: Callable[[], UnitOfWork]
+
+
+def adapters(runtime: Runtime[Settings]) -> Adapters:
     settings = runtime.settings
-    assert isinstance(settings, Settings)
-    box = FernetBox.from_settings(settings)
-    return MessageBus(runtime.uow, {
-        commands.MarkRead: handlers.mark_read, commands.MarkAllRead: handlers.mark_all_read,
-        commands.SetMute: handlers.set_mute,
-        commands.RegisterEndpoint: handlers.make_register_endpoint(settings, box),
-        commands.RotateEndpointSecret: handlers.make_rotate_secret(settings, box),
-        commands.DisableEndpoint: handlers.disable_endpoint,
-        commands.ReplayDelivery: handlers.replay_delivery,
-    })
+
+    def claims() -> UnitOfWork:
+        uow = runtime.uow()
+        assert isinstance(uow, UnitOfWork)  # the runtime builds this service's unit of work
+        return uow
+
+    return Adapters(
+        email=SmtpTransport(settings), webhooks=HttpWebhookTransport(settings),
+        sealer=Sealer.from_settings(settings.webhook_secret_keys, settings.webhook_secret_active_key_id),
+        claims=claims)
 
 
-def build_worker_spec(runtime: Runtime) -> WorkerSpec:
-    start_mappers()
-    settings = runtime.settings
-    assert isinstance(settings, Settings)
-    email: EmailTransport = runtime.extras.get(EMAIL_TRANSPORT) or SmtpTransport(settings)
-    webhooks: WebhookTransport = runtime.extras.get(WEBHOOK_TRANSPORT) or HttpWebhookTransport(settings)
-    attempts = DeliveryAttempts(settings, runtime.uow, email, webhooks, FernetBox.from_settings(settings))
-    return WorkerSpec(
-        handlers={**ACCOUNT_PROJECTION, **window_handlers(settings.reminder_offsets), **NOTICE_HANDLERS},
-        timers={ATTEMPT_TIMER: attempts, REMINDER_TIMER: remind},
-    )
+SERVICE = Service(
+    name="notifier",
+    title="Notifier",
+    description="48-hour confirmation prompts, reminders and notices over the in-app inbox, email and signed "
+                "webhooks.",
+    settings=Settings,
+    migrations=Path(__file__).parent / "migrations",
+    routers=[inbox_routes.router, webhook_routes.router],
+    commands={
+        commands.MarkRead: inbox.mark_read,
+        commands.MarkAllRead: inbox.mark_all_read,
+        commands.SetMute: inbox.set_mute,
+        commands.RegisterEndpoint: webhooks.register_endpoint,
+        commands.RotateEndpointSecret: webhooks.rotate_secret,
+        commands.DisableEndpoint: webhooks.disable_endpoint,
+        commands.ReplayDelivery: deliveries.replay_delivery,
+    },
+    events=handlers(ACCOUNT_PROJECTION, {
+        # NOTE-1: both 48-hour windows, opened, closed early, or lapsed.
+        emp.InvitationSent: windows.employee_invitation_sent,
+        emp.InvitationAccepted: windows.employee_invitation_accepted,
+        emp.InvitationDeclined: windows.employee_invitation_declined,
+        emp.InvitationWithdrawn: windows.employee_invitation_withdrawn,
+        emp.InvitationLapsed: windows.employee_invitation_lapsed,
+        shop.ShopInvitationSent: windows.shop_invitation_sent,
+        shop.ShopInvitationConfirmed: windows.shop_invitation_confirmed,
+        shop.ShopInvitationDeclined: windows.shop_invitation_declined,
+        shop.ShopInvitationWithdrawn: windows.shop_invitation_withdrawn,
+        shop.ShopInvitationLapsed: windows.shop_invitation_lapsed,
+        # NOTE-2: certification notices.
+        cert.ApplicationSubmitted: notices.application_submitted,
+        cert.ApplicationApproved: notices.application_approved,
+        cert.ApplicationRejected: notices.application_rejected,
+        cert.ApplicationFailed: notices.application_failed,
+        cert.ExpiryReminderDue: notices.expiry_reminder_due,
+        cert.CertificationRenewed: notices.certification_renewed,
+        cert.BadgeSuspended: notices.badge_suspended,
+        cert.CertificationExpired: notices.certification_expired,
+        cert.CertificationCancelled: notices.certification_cancelled,
+        # NOTE-3: a departing employee must unbind their real name.
+        emp.EmployeeDepartureAwaitingRealNameUnbinding: notices.departure_awaiting_unbinding,
+    }),
+    timers={
+        deliveries.ATTEMPT_TIMER: deliveries.attempt_delivery,  # NOTE-4
+        windows.REMINDER_TIMER: windows.remind,  # NOTE-1
+    },
+    adapters=adapters,
+    unit_of_work=UnitOfWork,
+    mappers=start_mappers,
+    metadata=metadata,
+)

@@ -2,7 +2,17 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
@@ -90,9 +100,7 @@ webhook_endpoints = Table(
 
 
 def start_mappers() -> None:
-    """Map the domain classes once per process."""
-    if mapper_registry.mappers:
-        return
+    """Map the domain classes onto the tables (the Service runs this once per process)."""
     mapper_registry.map_imperatively(Notification, notifications)
     mapper_registry.map_imperatively(Delivery, deliveries)
     mapper_registry.map_imperatively(ConfirmationWindow, windows)

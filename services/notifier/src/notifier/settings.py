@@ -5,9 +5,11 @@ from datetime import timedelta
 
 from pydantic import SecretStr
 
-from trust_common.settings import PLACEHOLDER_SECRETS, CommonSettings
-
 from notifier.domain.delivery import RetryPolicy
+from trust_common.settings import CommonSettings
+
+# Development key only: production refuses it (placeholder_problems).
+DEV_WEBHOOK_SECRET_KEYS = {"dev-1": SecretStr("ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQta2V5LTAwMDE=")}
 
 
 class Settings(CommonSettings):
@@ -32,7 +34,13 @@ class Settings(CommonSettings):
     webhook_timeout_seconds: float = 5.0
     webhook_allow_http: bool = True  # refused outside development and test below
     webhook_secret_grace_hours: float = 24.0
-    webhook_secret_key: SecretStr = SecretStr("dev-only-secret-not-for-production-use")  # seals secrets at rest
+    # signing secrets are sealed at rest with AES-256-GCM keys by id (base64 of 32 bytes);
+    # several may open, the active one seals (trust_common.sealing).
+    webhook_secret_keys: dict[str, SecretStr] = DEV_WEBHOOK_SECRET_KEYS
+    webhook_secret_active_key_id: str = "dev-1"
+    # The Fernet key material secrets were sealed with before key ids; read only by the migration
+    # notifier_0002, which re-seals them under the keys above (not needed on a new database).
+    webhook_secret_key: SecretStr = SecretStr("dev-only-secret-not-for-production-use")
     delivery_max_attempts: int = 6
     delivery_backoff_seconds: float = 30.0
     delivery_max_backoff_seconds: float = 3600.0
@@ -40,8 +48,11 @@ class Settings(CommonSettings):
 
     def placeholder_problems(self) -> list[str]:
         problems = ["TRUST_WEBHOOK_ALLOW_HTTP must be false in production"] if self.webhook_allow_http else []
-        if self.webhook_secret_key.get_secret_value() in PLACEHOLDER_SECRETS:
-            problems.append("TRUST_WEBHOOK_SECRET_KEY is a placeholder")
+        dev_keys = {key.get_secret_value() for key in DEV_WEBHOOK_SECRET_KEYS.values()}
+        if any(key.get_secret_value() in dev_keys for key in self.webhook_secret_keys.values()):
+            problems.append("TRUST_WEBHOOK_SECRET_KEYS holds the development key")
+        if self.webhook_secret_active_key_id not in self.webhook_secret_keys:
+            problems.append("TRUST_WEBHOOK_SECRET_ACTIVE_KEY_ID names no key of TRUST_WEBHOOK_SECRET_KEYS")
         return problems
 
     @property

@@ -5,19 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from shop_binding.adapters.business_centre import BusinessCentreVerifier, HmacBusinessCentreVerifier
+from shop_binding.domain import commands
+from shop_binding.handlers import bindings, invitations, links
+from shop_binding.orm import CONSTRAINT_PROBLEMS, metadata, start_mappers
+from shop_binding.repository import UnitOfWork
+from shop_binding.routes import creator, merchant, support
+from shop_binding.routes import links as link_routes
+from shop_binding.settings import Settings
 from trust_common.projections import ACCOUNT_PROJECTION, SHOP_PROJECTION
 from trust_common.runtime import Runtime
 from trust_common.service import Service, handlers
-
-from shop_binding import handlers as h
-from shop_binding.business_centre import HmacBusinessCentreVerifier
-from shop_binding.domain import commands
-from shop_binding.domain.links import BusinessCentreVerifier
-from shop_binding.entrypoints import creator_routes, link_routes, merchant_routes, support_routes
-from shop_binding.handlers import INVITATION_EXPIRY
-from shop_binding.orm import start_mappers
-from shop_binding.repository import constraint_problems
-from shop_binding.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -37,22 +35,24 @@ SERVICE = Service(
     description="Shop and creator bindings, invitations, unlink requests and business-centre links.",
     settings=Settings,
     migrations=Path(__file__).parent / "migrations",
-    routers=[merchant_routes.router, creator_routes.router, support_routes.router, link_routes.router],
+    routers=[merchant.router, creator.router, support.router, link_routes.router],
     commands={
-        commands.InviteCreator: h.invite_creator,
-        commands.WithdrawInvitation: h.withdraw_invitation,
-        commands.ConfirmInvitation: h.confirm_invitation,
-        commands.DeclineInvitation: h.decline_invitation,
-        commands.UnbindCreator: h.unbind_creator,
-        commands.RequestUnlink: h.request_unlink,
-        commands.AnswerUnlinkRequest: h.answer_unlink_request,
-        commands.ResolvePendingBinding: h.resolve_pending_binding,
-        commands.LinkBusinessCentre: h.link_business_centre,
-        commands.UnlinkBusinessCentre: h.unlink_business_centre,
+        commands.InviteCreator: invitations.invite_creator,
+        commands.WithdrawInvitation: invitations.withdraw_invitation,
+        commands.ConfirmInvitation: invitations.confirm_invitation,
+        commands.DeclineInvitation: invitations.decline_invitation,
+        commands.UnbindCreator: bindings.unbind_creator,
+        commands.RequestUnlink: bindings.request_unlink,
+        commands.AnswerUnlinkRequest: bindings.answer_unlink_request,
+        commands.ResolvePendingBinding: bindings.resolve_pending_binding,
+        commands.LinkBusinessCentre: links.link_business_centre,
+        commands.UnlinkBusinessCentre: links.unlink_business_centre,
     },
     events=handlers(ACCOUNT_PROJECTION, SHOP_PROJECTION),
-    timers={INVITATION_EXPIRY: h.lapse_invitation},  # SHOP-6
+    timers={invitations.INVITATION_EXPIRY: invitations.lapse_invitation},  # SHOP-6
     adapters=adapters,
+    unit_of_work=UnitOfWork,
     mappers=start_mappers,
-    constraint_problems=constraint_problems(),
+    metadata=metadata,
+    constraint_problems=CONSTRAINT_PROBLEMS,
 )

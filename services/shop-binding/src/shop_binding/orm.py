@@ -1,12 +1,23 @@
-"""This service's tables and the imperative mapping of the domain classes onto them."""
+"""This service's tables, the problems their unique indexes raise, and the imperative mapping of the
+domain classes onto them."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, text
 from sqlalchemy.orm import registry, relationship
 
+from shop_binding.domain.errors import (
+    AlreadyLinked,
+    CreatorAlreadyBound,
+    DuplicateInvitation,
+    SlotsFull,
+    UnlinkRequestAlreadyOpen,
+)
 from shop_binding.domain.links import BusinessCentreLink
 from shop_binding.domain.model import Binding, Invitation, UnlinkRequest
 from shop_binding.domain.shop import Shop
+from trust_common.problems import Problem
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -92,20 +103,20 @@ business_centre_links = Table(
           postgresql_where=text("status = 'linked'")),
 )
 
-CONSTRAINT_RULES = {
-    "bindings_one_live_per_creator": "SHOP-2",
-    "bindings_one_official_per_shop": "SHOP-1",
-    "invitations_one_open_per_pair": "SHOP-6",
-    "unlink_requests_one_open": "SHOP-11",
-    "links_one_per_platform_account": "LINK-1",
-    "links_one_per_business_centre_account": "LINK-1",
+# A unique index that caught a race becomes the domain error of the rule it guards (the bus maps it).
+RACED = "refused: a concurrent request got there first"
+CONSTRAINT_PROBLEMS: dict[str, Callable[[], Problem]] = {
+    "bindings_one_live_per_creator": lambda: CreatorAlreadyBound(RACED),  # SHOP-2
+    "bindings_one_official_per_shop": lambda: SlotsFull(RACED),  # SHOP-1
+    "invitations_one_open_per_pair": lambda: DuplicateInvitation(RACED),  # SHOP-6
+    "unlink_requests_one_open": lambda: UnlinkRequestAlreadyOpen(RACED),  # SHOP-11
+    "links_one_per_platform_account": lambda: AlreadyLinked("already linked to another account"),  # LINK-1
+    "links_one_per_business_centre_account": lambda: AlreadyLinked("already linked to another account"),
 }
 
 
 def start_mappers() -> None:
-    """Map the domain classes once per process (idempotent)."""
-    if getattr(Shop, "__mapper__", None) is not None:
-        return
+    """Map the domain classes onto the tables (the service runs this once per process)."""
     mapper_registry.map_imperatively(Invitation, invitations)
     mapper_registry.map_imperatively(Binding, bindings)
     mapper_registry.map_imperatively(UnlinkRequest, unlink_requests)

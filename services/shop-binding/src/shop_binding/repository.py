@@ -1,24 +1,19 @@
-"""Loads and saves aggregates through the unit of work's session; never commits."""
+"""Repositories, reached from the unit of work (`uow.shops`, `uow.links`, `uow.platform`): they load
+and save aggregates through its session and never commit."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trust_common.contracts.platform import AccountSnapshot, ShopSnapshot
-from trust_common.problems import Problem
-from trust_common.projections import load_account, load_shop
-
-from shop_binding.domain.errors import (
-    AccountNotFound, AlreadyLinked, CreatorAlreadyBound, DuplicateInvitation, ShopNotFound, SlotsFull,
-    UnlinkRequestAlreadyOpen,
-)
+from shop_binding.domain.errors import AccountNotFound, BindingNotFound, InvitationNotFound, ShopNotFound
 from shop_binding.domain.links import BusinessCentreLink, LinkStatus
-from shop_binding.domain.model import Binding, BindingStatus, Invitation
+from shop_binding.domain.model import BindingStatus
 from shop_binding.domain.shop import Shop
-from shop_binding.orm import CONSTRAINT_RULES, shops
+from shop_binding.orm import bindings, business_centre_links, invitations, shops
+from trust_common import uow
+from trust_common.contracts.platform import AccountSnapshot, ShopSnapshot
+from trust_common.projections import load_account, load_shop
 
 LIVE = (BindingStatus.BINDING.value, BindingStatus.ACTIVE.value)
 
@@ -34,23 +29,31 @@ class ShopRepository:
             select(Shop).where(shops.c.shop_id == shop_id).with_for_update()
             .execution_options(populate_existing=True))).scalar_one()
 
+    async def lock_of_invitation(self, invitation_id: str) -> Shop:
+        """The shop that sent an invitation, locked; an unknown invitation is not found."""
+        shop_id = (await self.session.execute(select(invitations.c.shop_id).where(
+            invitations.c.invitation_id == invitation_id))).scalar_one_or_none()
+        if shop_id is None:
+            raise InvitationNotFound(f"no invitation {invitation_id}")
+        return await self.lock(shop_id)
+
+    async def lock_of_binding(self, binding_id: str) -> Shop:
+        """The shop of a binding, locked; an unknown binding is not found."""
+        shop_id = (await self.session.execute(select(bindings.c.shop_id).where(
+            bindings.c.binding_id == binding_id))).scalar_one_or_none()
+        if shop_id is None:
+            raise BindingNotFound(f"no binding {binding_id}")
+        return await self.lock(shop_id)
+
     async def get(self, shop_id: str) -> Shop:
         """The shop for reading (a fresh, empty one when it never had an invitation)."""
         shop = (await self.session.execute(select(Shop).where(shops.c.shop_id == shop_id))).scalar_one_or_none()
         return shop if shop is not None else Shop(shop_id)
 
-    async def shop_of_invitation(self, invitation_id: str) -> str | None:
-        return (await self.session.execute(select(Invitation.shop_id).where(
-            Invitation.invitation_id == invitation_id))).scalar_one_or_none()
-
-    async def shop_of_binding(self, binding_id: str) -> str | None:
-        return (await self.session.execute(select(Binding.shop_id).where(
-            Binding.binding_id == binding_id))).scalar_one_or_none()
-
     async def live_shop_of_creator(self, creator_account_id: str) -> str | None:
         """The shop the creator is bound to (or binding with) now, if any (SHOP-2)."""
-        return (await self.session.execute(select(Binding.shop_id).where(
-            Binding.creator_account_id == creator_account_id, Binding.status.in_(LIVE)))).scalar_one_or_none()
+        return (await self.session.execute(select(bindings.c.shop_id).where(
+            bindings.c.creator_account_id == creator_account_id, bindings.c.status.in_(LIVE)))).scalar_one_or_none()
 
 
 class LinkRepository:
@@ -61,42 +64,44 @@ class LinkRepository:
         self.session.add(link)
 
     async def live_of_account(self, platform_account_id: str) -> BusinessCentreLink | None:
-        return (await self.session.execute(select(BusinessCentreLink).where(
-            BusinessCentreLink.platform_account_id == platform_account_id,
-            BusinessCentreLink.status == LinkStatus.LINKED.value).with_for_update())).scalar_one_or_none()
+        return await self._live(business_centre_links.c.platform_account_id == platform_account_id)
 
     async def live_of_business_centre(self, business_centre_account_id: str) -> BusinessCentreLink | None:
+        return await self._live(business_centre_links.c.business_centre_account_id == business_centre_account_id)
+
+    async def _live(self, condition: ColumnElement[bool]) -> BusinessCentreLink | None:
         return (await self.session.execute(select(BusinessCentreLink).where(
-            BusinessCentreLink.business_centre_account_id == business_centre_account_id,
-            BusinessCentreLink.status == LinkStatus.LINKED.value).with_for_update())).scalar_one_or_none()
+            condition, business_centre_links.c.status == LinkStatus.LINKED.value).with_for_update())
+        ).scalar_one_or_none()
 
 
-async def shop_facts(session: AsyncSession, shop_id: str) -> ShopSnapshot:
-    """The platform's facts about a shop (projection); unknown shops are not found."""
-    facts = await load_shop(session, shop_id)
-    if facts is None:
-        raise ShopNotFound(f"no shop {shop_id}")
-    return facts
+class PlatformFacts:
+    """The platform's facts about shops and accounts (projections); unknown ones are not found."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def shop(self, shop_id: str) -> ShopSnapshot:
+        facts = await load_shop(self.session, shop_id)
+        if facts is None:
+            raise ShopNotFound(f"no shop {shop_id}")
+        return facts
+
+    async def account(self, account_id: str) -> AccountSnapshot:
+        account = await load_account(self.session, account_id)
+        if account is None:
+            raise AccountNotFound(f"no account {account_id}")
+        return account
 
 
-async def account_facts(session: AsyncSession, account_id: str) -> AccountSnapshot:
-    account = await load_account(session, account_id)
-    if account is None:
-        raise AccountNotFound(f"no account {account_id}")
-    return account
+class UnitOfWork(uow.UnitOfWork):
+    """The shop-binding unit of work: its repositories share the transaction's session."""
 
+    shops: ShopRepository
+    links: LinkRepository
+    platform: PlatformFacts
 
-_RULE_ERRORS: dict[str, type[Problem]] = {
-    "SHOP-2": CreatorAlreadyBound, "SHOP-1": SlotsFull, "SHOP-6": DuplicateInvitation,
-    "SHOP-11": UnlinkRequestAlreadyOpen, "LINK-1": AlreadyLinked,
-}
-
-
-def constraint_problems() -> dict[str, Callable[[], Problem]]:
-    """A unique index that caught a race becomes the domain error of the rule it guards."""
-    def problem(rule: str) -> Callable[[], Problem]:
-        detail = "already linked to another account" if rule == "LINK-1" else \
-            "refused: a concurrent request got there first"
-        return lambda: _RULE_ERRORS[rule](detail)
-
-    return {name: problem(rule) for name, rule in CONSTRAINT_RULES.items()}
+    def open_repositories(self) -> None:
+        self.shops = ShopRepository(self.session)
+        self.links = LinkRepository(self.session)
+        self.platform = PlatformFacts(self.session)

@@ -211,10 +211,16 @@ class CertificationExpired(_ApplicationEvent):
     event_type = "certification.certification.expired"
 
     expired_at: datetime
+    # CERT-9: a synced certification ends with its sister-app source: "source_cancelled" or
+    # "source_expired"; None for a certification of ours that reached its own end (CERT-8).
+    ended_with_source: str | None = None
 
 
 class CertificationRenewed(_ApplicationEvent):
-    """CERT-8: the renewal application `application_id` passed; it replaces `renewal_of`."""
+    """CERT-8: the renewal application `application_id` passed; it replaces `renewal_of`.
+
+    CERT-9: a certification synced from the sister app is extended when its source is renewed there;
+    then `renewal_of == application_id` (the same certification, a later `valid_until`)."""
 
     event_type = "certification.certification.renewed"
 
@@ -257,3 +263,26 @@ class BadgeSuspended(_ApplicationEvent):
     event_type = "certification.certification.badge_suspended"
 
     reason: str  # "rereview_overdue" | "rereview_rejected"
+
+
+class EnterpriseAccountStatus(StrEnum):
+    """CERT-11."""
+
+    UNCERTIFIED = "uncertified"  # the free ("0-yuan") enterprise account
+    CERTIFIED = "certified"
+
+
+class EnterpriseAccountOpened(EventData):
+    """CERT-11: a free enterprise account was opened, without documents or fee. It is `uncertified`
+    until an enterprise certification of `account_id` is approved (`ApplicationApproved`, which is
+    the upgrade); features that need certification refuse it, naming CERT-11."""
+
+    event_type = "certification.enterprise_account.opened"
+    topic = TOPIC
+    aggregate_type = "enterprise_account"
+    aggregate_field = "account_id"
+
+    account_id: str  # the enterprise's main platform account (employee-accounts' enterprise id)
+    status: EnterpriseAccountStatus = EnterpriseAccountStatus.UNCERTIFIED
+    channel: Channel
+    opened_at: datetime

@@ -267,3 +267,67 @@ class MerchantPageModuleChanged(_AccountEvent):
 
     tool: str
     state: str  # "configured" | "approved"
+
+
+class _AuthorisationEvent(_AccountEvent):
+    """Base of the events about one employee account's authorisation (EMP-19, EMP-21, EMP-22).
+
+    `account_id` is the employee's platform account: the enterprise employee account itself, or the invited
+    personal account; the notifier reaches the employee there and the main account at `enterprise_id`.
+    """
+
+    kind: EmployeeAccountKind
+    account_id: str
+
+
+class AuthorisationChanged(_AuthorisationEvent):
+    """EMP-19 / NOTE-5: the main account edited the authorisation; in force at once, the employee is told."""
+
+    event_type = "employee-accounts.authorisation.changed"
+
+    changed: list[str]  # which of "position", "department", "modules", "tools", "valid_until" changed
+    position_id: str | None = None
+    department_id: str | None = None
+    modules: list[str]
+    tools: list[str]  # the tools granted (EMP-3/EMP-20); those in force are in EmployeeEntitlements
+    valid_until: datetime | None = None  # authorised personal accounts only (EMP-21)
+    changed_at: datetime
+
+
+class AuthorisationValidityEnding(_AuthorisationEvent):
+    """EMP-21 / NOTE-5: the validity period ends in `days_left` days (7, then 1); employee and main account."""
+
+    event_type = "employee-accounts.authorisation.validity_ending"
+
+    valid_until: datetime
+    days_left: int
+
+
+class AuthorisationValidityEnded(_AuthorisationEvent):
+    """EMP-21 / NOTE-5: the validity period ended: grants revoked, the seat freed (EMP-2), the one-enterprise
+    lock released (EMP-13); employee and main account are told."""
+
+    event_type = "employee-accounts.authorisation.validity_ended"
+
+    valid_until: datetime
+    ended_at: datetime
+
+
+class EmployeeEntitlements(_AuthorisationEvent):
+    """EMP-22: an employee account's affiliation and entitlements as they stand now (a full snapshot,
+    published whenever they may have changed; consumers keep the one with the highest `sequence`).
+
+    The profile always shows the enterprise (`enterprise_shown` is never false). `in_force` is false while the
+    account holds no grants (not active, suspended with its enterprise EMP-18, validity ended EMP-21, ended).
+    """
+
+    event_type = "employee-accounts.account.entitlements"
+
+    status: str
+    enterprise_shown: bool = True
+    in_force: bool
+    tools: list[str]  # tools in force (EMP-3: only those the main account holds now)
+    modules: list[str]  # back-office modules delegated (EMP-4)
+    marketing_exemptions: list[str]  # shared with the main account: "short_video_promotion", "live_room_components"
+    valid_until: datetime | None = None
+    as_of: datetime

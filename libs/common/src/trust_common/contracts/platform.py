@@ -2,11 +2,13 @@
 
 Topics `platform.accounts` and `platform.shops`. Every event carries the full
 current snapshot (event-carried state transfer), so a projection is an upsert
-guarded by the per-aggregate sequence number.
+guarded by the per-aggregate sequence number. The sister app's (Toutiao)
+certification facts (CERT-9) travel on `platform.accounts` too, keyed by the
+sister-app certification's reference.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,6 +35,17 @@ class Penalty(BaseModel):
     model_config = ConfigDict(frozen=True)
     kind: PenaltyKind
     until: date | None = None  # None: until lifted
+
+
+class LoginMethod(BaseModel):
+    """One way of signing in to an account (CERT-9: a sister-app account can be one).
+
+    `kind` is e.g. "sister_app", "phone", "email"; `reference` is the sister-app account id for
+    "sister_app" and empty for the others: never a phone number or an email address (X-4)."""
+
+    model_config = ConfigDict(frozen=True)
+    kind: str = Field(min_length=1, max_length=40)
+    reference: str = Field(default="", max_length=200)
 
 
 class AccountSnapshot(BaseModel):
@@ -63,6 +76,8 @@ class AccountSnapshot(BaseModel):
     creator_marketplace_identity: bool = False
     # Tools the account holds (EMP-3), e.g. "live.general_live_card"; employee accounts get a subset.
     tools: list[str] = Field(default_factory=list)
+    # CERT-9: the account's login methods; a sister-app certification syncs only through one of them.
+    login_methods: list[LoginMethod] = Field(default_factory=list)
 
 
 class AccountRegistered(EventData):
@@ -136,3 +151,39 @@ class ShopChanged(EventData):
 
     shop_id: str
     shop: ShopSnapshot
+
+
+class SisterAppCertificationStatus(StrEnum):
+    """CERT-9: the state of an enterprise certification in the sister app."""
+
+    ACTIVE = "active"  # certified (a renewal is a later `valid_until` while active)
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class SisterAppProfile(BaseModel):
+    """CERT-9: the public profile of the sister-app account holding the certification."""
+
+    model_config = ConfigDict(frozen=True)
+    username: str
+    avatar_url: str = ""
+    signature: str = ""
+
+
+class SisterAppCertificationChanged(EventData):
+    """CERT-9: the sister app's enterprise certification `reference` as it stands now (full state:
+    certified, renewed, profile changed, cancelled or expired). Published by the sister app on
+    `platform.accounts`, keyed by `reference`; a projection upserts it by sequence."""
+
+    event_type = "platform.sister_app_certification.changed"
+    topic = ACCOUNTS_TOPIC
+    aggregate_type = "sister_app_certification"
+    aggregate_field = "reference"
+
+    reference: str = Field(min_length=1, max_length=200)
+    sister_account_id: str = Field(min_length=1, max_length=200, description="the sister-app account holding it")
+    status: SisterAppCertificationStatus
+    valid_until: datetime
+    enterprise_name: str
+    display_name: str
+    profile: SisterAppProfile

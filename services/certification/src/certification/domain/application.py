@@ -22,32 +22,15 @@ from certification.domain.states import (
     Actor,
     Status,
 )
+from trust_common.contracts import certification as contract
 from trust_common.contracts.certification import (
-    ApplicationApproved,
-    ApplicationFailed,
-    ApplicationFieldsUpdated,
-    ApplicationRejected,
-    ApplicationReopened,
-    ApplicationStarted,
-    ApplicationSubmitted,
-    BadgeSuspended,
     CancelledBy,
-    CertificationCancelled,
-    CertificationExpired,
-    CertificationRenewed,
     CertificationType,
     Channel,
     DocumentKind,
-    DocumentUploaded,
-    ExpiryReminderDue,
     FailureReason,
     ReasonCode,
     RejectionReason,
-    ReopenWindowClosed,
-    ReReviewOpened,
-    ReReviewPassed,
-    ReviewSlaBreached,
-    ReviewStarted,
 )
 from trust_common.contracts.platform import AccountSnapshot
 from trust_common.domain import Aggregate
@@ -102,7 +85,7 @@ class Application(Aggregate):
         app = cls(str(uuid.uuid4()), account_id, certification_type, channel, policies.clean_fields(fields), now,
                   renewal_of)
         app._log(actor, now, "started", None, {"channel": str(channel)})
-        app.record(ApplicationStarted(**app._facts(), channel=app.channel, renewal_of=renewal_of))
+        app.record(contract.ApplicationStarted(**app._facts(), channel=app.channel, renewal_of=renewal_of))
         return app
 
     def update_fields(self, fields: dict[str, str], actor: Actor, now: datetime) -> None:
@@ -111,7 +94,7 @@ class Application(Aggregate):
         for name in fields:
             self._clear_error(name)
         self._log(actor, now, "fields_updated", self.status, {"fields": sorted(fields)})
-        self.record(ApplicationFieldsUpdated(**self._facts(), field_names=sorted(fields)))
+        self.record(contract.ApplicationFieldsUpdated(**self._facts(), field_names=sorted(fields)))
 
     def check_upload(self, kind: DocumentKind) -> None:
         """Refuse before any byte is stored: only documents this type asks for (CERT-3)."""
@@ -128,7 +111,7 @@ class Application(Aggregate):
         self._clear_error(str(document.kind))
         self._log(actor, now, "document_uploaded", self.status, {"kind": str(document.kind),
                                                                    "document_id": document.id})
-        self.record(DocumentUploaded(**self._facts(), document_id=document.id, kind=document.kind))
+        self.record(contract.DocumentUploaded(**self._facts(), document_id=document.id, kind=document.kind))
 
     def current_documents(self) -> list[Document]:
         return [d for d in self.documents if not d.superseded]
@@ -153,9 +136,9 @@ class Application(Aggregate):
         before = self.status
         self._enter_audit(calendar, now)
         self._log(actor, now, "submitted", before, {"submission": self.submission_number, "fee_cny": fee})
-        self.record(ApplicationSubmitted(**self._facts(), channel=self.channel,
-                                         submission_number=self.submission_number, fee_charged_cny=fee,
-                                         review_due_at=self._due(), renewal_of=self.renewal_of))
+        self.record(contract.ApplicationSubmitted(**self._facts(), channel=self.channel,
+                                                  submission_number=self.submission_number, fee_charged_cny=fee,
+                                                  review_due_at=self._due(), renewal_of=self.renewal_of))
         return fee
 
     def claim(self, auditor: Actor, now: datetime, lease: timedelta) -> None:
@@ -166,7 +149,7 @@ class Application(Aggregate):
         if renewed_lease:
             return
         self._log(auditor, now, "review_started", before, {"lease_until": self.lease_until.isoformat()})
-        self.record(ReviewStarted(**self._facts(), auditor_id=auditor.id, review_due_at=self._due()))
+        self.record(contract.ReviewStarted(**self._facts(), auditor_id=auditor.id, review_due_at=self._due()))
 
     @property
     def renews(self) -> str | None:
@@ -189,15 +172,15 @@ class Application(Aggregate):
         if self.profile_changed:  # CERT-2: the re-review passed; validity is unchanged
             self.profile_changed = False
             self._log(auditor, now, "rereview_passed", before)
-            self.record(ReReviewPassed(**self._facts(), valid_until=self.valid_until))
+            self.record(contract.ReReviewPassed(**self._facts(), valid_until=self.valid_until))
             return
         self.certified_at = now
         if self.certification_type == CertificationType.ENTERPRISE:
             self.valid_until = valid_until or one_year_after(now)
         self._log(auditor, now, "approved", before, {"valid_until": self.valid_until and self.valid_until.isoformat()})
         if self.renewal_of is None:
-            self.record(ApplicationApproved(**self._facts(), certified_at=now, valid_until=self.valid_until,
-                                            channel=self.channel))
+            self.record(contract.ApplicationApproved(**self._facts(), certified_at=now, valid_until=self.valid_until,
+                                                     channel=self.channel))
 
     def reject(self, auditor: Actor, reasons: list[RejectionReason], now: datetime) -> None:
         """Reject with reasons per document or field (CERT-6); the third false information fails it (CERT-7)."""
@@ -218,9 +201,10 @@ class Application(Aggregate):
             return
         self.status = Status.REJECTED
         self.correction_deadline = now + CORRECTION_PERIOD  # CERT-7: 10 days to correct
-        self.record(ApplicationRejected(**self._facts(), reasons=reasons, correction_deadline=self.correction_deadline,
-                                        rejection_count=self.rejection_count,
-                                        false_information_count=self.false_information_count))
+        self.record(contract.ApplicationRejected(**self._facts(), reasons=reasons,
+                                                 correction_deadline=self.correction_deadline,
+                                                 rejection_count=self.rejection_count,
+                                                 false_information_count=self.false_information_count))
 
     @property
     def is_rereview(self) -> bool:
@@ -236,7 +220,7 @@ class Application(Aggregate):
         self.errors = [r.model_dump(mode="json") for r in reasons]
         self.badge_active, self.badge_grace_until = False, None
         self._log(auditor, now, "rereview_rejected", before, {"reasons": self.errors})
-        self.record(BadgeSuspended(**self._facts(), reason="rereview_rejected"))
+        self.record(contract.BadgeSuspended(**self._facts(), reason="rereview_rejected"))
 
     def miss_correction_deadline(self, rejection_number: int, actor: Actor, now: datetime) -> bool:
         """CERT-7: no accurate information within 10 days of that rejection fails the application."""
@@ -251,7 +235,7 @@ class Application(Aggregate):
         self.correction_deadline, self.claimed_by, self.lease_until = None, None, None
         self.reopen_deadline = now + REOPEN_PERIOD  # CERT-7: reopen within 30 days
         self._log(actor, now, "failed", before, {"reason": str(reason)})
-        self.record(ApplicationFailed(**self._facts(), reason=reason, reopen_deadline=self.reopen_deadline))
+        self.record(contract.ApplicationFailed(**self._facts(), reason=reason, reopen_deadline=self.reopen_deadline))
 
     def reopen(self, calendar: WorkingCalendar, actor: Actor, now: datetime) -> None:
         """CERT-7: a failed application goes back to audit within 30 days; not charged again (CERT-4)."""
@@ -265,7 +249,7 @@ class Application(Aggregate):
         self.failure_reason, self.reopen_deadline = None, None
         self._enter_audit(calendar, now)
         self._log(actor, now, "reopened", before, {"submission": self.submission_number})
-        self.record(ApplicationReopened(**self._facts(), review_due_at=self._due()))
+        self.record(contract.ApplicationReopened(**self._facts(), review_due_at=self._due()))
 
     def close_reopen_window(self, actor: Actor, now: datetime) -> bool:
         """CERT-7: after 30 days only a new, newly charged application remains."""
@@ -273,7 +257,7 @@ class Application(Aggregate):
             return False
         before, self.status = self.status, Status.CLOSED
         self._log(actor, now, "reopen_window_closed", before)
-        self.record(ReopenWindowClosed(**self._facts(), closed_at=now))
+        self.record(contract.ReopenWindowClosed(**self._facts(), closed_at=now))
         return True
 
     def mark_sla_breached(self, submission_number: int, actor: Actor, now: datetime) -> bool:
@@ -282,8 +266,8 @@ class Application(Aggregate):
             return False
         self.sla_breached = True
         self._log(actor, now, "review_sla_breached", self.status, {"review_due_at": self._due().isoformat()})
-        self.record(ReviewSlaBreached(**self._facts(), submission_number=submission_number,
-                                      review_due_at=self._due()))
+        self.record(contract.ReviewSlaBreached(**self._facts(), submission_number=submission_number,
+                                               review_due_at=self._due()))
         return True
 
     # -- a held certification (CERT-2, CERT-8, CERT-9, CERT-10) ------------------------------------------
@@ -298,7 +282,7 @@ class Application(Aggregate):
         if not self.holds_certification or self.valid_until != valid_until:
             return False
         self._log(actor, now, "expiry_reminder_due", self.status, {"days_left": days_left})
-        self.record(ExpiryReminderDue(**self._facts(), days_left=days_left, valid_until=valid_until))
+        self.record(contract.ExpiryReminderDue(**self._facts(), days_left=days_left, valid_until=valid_until))
         return True
 
     def expire(self, valid_until: datetime, actor: Actor, now: datetime) -> bool:
@@ -308,7 +292,7 @@ class Application(Aggregate):
         before = self.status
         self.status, self.badge_active, self.claimed_by, self.lease_until = Status.EXPIRED, False, None, None
         self._log(actor, now, "expired", before)
-        self.record(CertificationExpired(**self._facts(), expired_at=now))
+        self.record(contract.CertificationExpired(**self._facts(), expired_at=now))
         return True
 
     def start_renewal(self, channel: Channel, actor: Actor, now: datetime, *, renewal_open: bool) -> Application:
@@ -342,7 +326,8 @@ class Application(Aggregate):
         before = self.status
         self.status, self.badge_active = Status.RENEWED, False
         self._log(auditor, now, "renewed", before, {"renewed_by": renewal.id})
-        renewal.record(CertificationRenewed(**renewal._facts(), renewal_of=self.id, valid_until=renewal.valid_until))
+        renewal.record(contract.CertificationRenewed(**renewal._facts(), renewal_of=self.id,
+                                                     valid_until=renewal.valid_until))
 
     def open_rereview(self, profile: AccountSnapshot, calendar: WorkingCalendar, actor: Actor, now: datetime) -> bool:
         """CERT-2 decision: a changed username or avatar sends a certified enterprise back to review;
@@ -360,7 +345,8 @@ class Application(Aggregate):
         self._enter_audit(calendar, now)
         self.badge_grace_until = calendar.add_working_days(now, REVIEW_WORKING_DAYS) if grace else now
         self._log(actor, now, "rereview_opened", before, {"changed_fields": changed})
-        self.record(ReReviewOpened(**self._facts(), changed_fields=changed, badge_grace_until=self.badge_grace_until))
+        self.record(contract.ReReviewOpened(**self._facts(), changed_fields=changed,
+                                            badge_grace_until=self.badge_grace_until))
         return True
 
     def end_badge_grace(self, submission_number: int, actor: Actor, now: datetime) -> bool:
@@ -370,7 +356,7 @@ class Application(Aggregate):
             return False
         self.badge_active = False
         self._log(actor, now, "badge_suspended", self.status, {"reason": "rereview_overdue"})
-        self.record(BadgeSuspended(**self._facts(), reason="rereview_overdue"))
+        self.record(contract.BadgeSuspended(**self._facts(), reason="rereview_overdue"))
         return True
 
     def cancel(self, by: CancelledBy, actor: Actor, now: datetime, renewals: Iterable[Application] = ()) -> None:
@@ -385,7 +371,7 @@ class Application(Aggregate):
         before = self.status
         self.status, self.badge_active, self.claimed_by, self.lease_until = Status.CANCELLED, False, None, None
         self._log(actor, now, "cancelled", before, {"by": str(by)})
-        self.record(CertificationCancelled(**self._facts(), cancelled_by=by, was_certified=was_certified))
+        self.record(contract.CertificationCancelled(**self._facts(), cancelled_by=by, was_certified=was_certified))
         for renewal in renewals:
             if renewal.renewal_of == self.id and renewal.status not in TERMINAL:
                 renewal.cancel(by, actor, now)
@@ -407,9 +393,9 @@ class Application(Aggregate):
         app.status, app.certified_at, app.badge_active = Status.CERTIFIED, now, True
         app.valid_until = source.valid_until  # CERT-9: as long as the source certification
         app._log(actor, now, "synced_from_sister_app", None, {"source": source.reference})
-        app.record(ApplicationStarted(**app._facts(), channel=app.channel))
-        app.record(ApplicationApproved(**app._facts(), certified_at=now, valid_until=source.valid_until,
-                                       channel=app.channel))
+        app.record(contract.ApplicationStarted(**app._facts(), channel=app.channel))
+        app.record(contract.ApplicationApproved(**app._facts(), certified_at=now, valid_until=source.valid_until,
+                                                channel=app.channel))
         return app
 
     # -- shared steps --------------------------------------------------------------------------------------

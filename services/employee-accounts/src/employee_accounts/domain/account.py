@@ -1,22 +1,36 @@
-"""The employee account aggregate: review, activation (EMP-8), departure and handover (EMP-9)."""
+"""The employee account aggregate: review, activation (EMP-8), departure and handover (EMP-9), the grants in force
+(EMP-3, EMP-12, EMP-18), showcase (EMP-15) and merchant page (EMP-16)."""
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
+from employee_accounts.domain.catalogue import MERCHANT_PAGE_TOOLS, Tool
+from employee_accounts.domain.errors import (
+    ActivationRefused,
+    AuthorisationPermanent,
+    DepartureRefused,
+    DeregistrationNotSupported,
+    FaceCheckFailed,
+    InvalidCredentials,
+    ShowcaseNotEligible,
+    ToolNotHeld,
+    WrongState,
+)
+from employee_accounts.domain.policies import SHOWCASE_DEPOSIT_CNY, showcase_shortfalls
+from employee_accounts.domain.values import (
+    ClientInfo,
+    EmployeeInformation,
+    FaceResult,
+    Permissions,
+    SealedRecord,
+    SealedValue,
+)
 from trust_common.contracts import employee_accounts as ev
 from trust_common.contracts.employee_accounts import EmployeeAccountKind as Kind
 from trust_common.contracts.platform import AccountSnapshot
 from trust_common.domain import Aggregate
-
-from employee_accounts.domain.errors import (
-    ActivationRefused, AuthorisationPermanent, DepartureRefused, DeregistrationNotSupported, FaceCheckFailed,
-    WrongState,
-)
-from employee_accounts.domain.storefront import Storefront
-from employee_accounts.domain.values import ClientInfo, ProofOfEmployment
 
 
 class Status(StrEnum):
@@ -32,58 +46,21 @@ class Status(StrEnum):
 HOLDING = frozenset({Status.REVIEWING, Status.REVIEW_FAILED, Status.AWAITING_ACTIVATION, Status.ACTIVE})
 
 
-@dataclass(frozen=True)
-class SealedValue:
-    """Personal data as stored: ciphertext, its key id, the keyed lookup hash, a masked form (X-4)."""
-
-    ciphertext: bytes
-    key_id: str
-    lookup_hash: str
-    masked: str
-
-
-@dataclass(frozen=True)
-class SealedRecord:
-    """Personal data sealed without a lookup hash or a masked form (X-4): a face-check result."""
-
-    ciphertext: bytes
-    key_id: str
-
-
-@dataclass(frozen=True)
-class EmployeeInformation:
-    """EMP-5: who holds the account; the national ID arrives sealed."""
-
-    real_name: str
-    national_id: SealedValue
-    identity_ref: str
-    proof: ProofOfEmployment
-
-
-@dataclass(frozen=True)
-class FaceResult:
-    """The face-check provider's answer (EMP-8). X-4: only the outcome and the score are kept, and only sealed
-    (never in a plain column, a log, an event or a response); the repr shows neither."""
-
-    matched: bool = field(repr=False)
-    score: float = field(repr=False)
-
-    def to_sealable(self) -> str:
-        return json.dumps({"matched": self.matched, "score": self.score})
-
-    @classmethod
-    def from_sealed(cls, plaintext: str) -> "FaceResult":
-        data = json.loads(plaintext)
-        return cls(matched=bool(data["matched"]), score=float(data["score"]))
-
-
-def departure_blocked(facts: AccountSnapshot | None) -> bool:
-    """EMP-9: unsettled assets hold the departure while the employee's real name is still bound."""
-    return facts is not None and facts.has_unsettled_assets and facts.real_name_verified
-
-
-class EmployeeAccount(Storefront, Aggregate):
+class EmployeeAccount(Aggregate):
     """One seat of an enterprise: an enterprise employee account or an authorised personal account (EMP-1)."""
+
+    # What the current holder did during activation (EMP-8), cleared for a new holder (EMP-9). X-4: the latest
+    # face-check result (outcome and score) only sealed; the verified step's time is plain.
+    face_result_ciphertext: bytes | None
+    face_result_key_id: str | None
+    face_verified_at: datetime | None
+    phone_ciphertext: bytes | None
+    phone_key_id: str | None
+    phone_hash: str | None
+    phone_masked: str | None
+    password_changed: bool
+    activated_at: datetime | None
+    departed_at: datetime | None
 
     def __init__(self, *, id: str, enterprise_id: str, kind: Kind, account_id: str, login_email: str | None,
                  password_hash: str | None, info: EmployeeInformation, position_id: str | None,
@@ -109,7 +86,7 @@ class EmployeeAccount(Storefront, Aggregate):
     @classmethod
     def apply_enterprise(cls, *, id: str, enterprise_id: str, login_email: str, password_hash: str,
                          info: EmployeeInformation, position_id: str, department_id: str | None,
-                         now: datetime) -> "EmployeeAccount":
+                         now: datetime) -> EmployeeAccount:
         """EMP-5: a new account of the enterprise, in review; its platform account id is its own id."""
         account = cls(id=id, enterprise_id=enterprise_id, kind=Kind.ENTERPRISE, account_id=id, login_email=login_email,
                       password_hash=password_hash, info=info, position_id=position_id,
@@ -120,7 +97,7 @@ class EmployeeAccount(Storefront, Aggregate):
     @classmethod
     def authorise_personal(cls, *, id: str, enterprise_id: str, personal_account_id: str, info: EmployeeInformation,
                            modules: list[str], valid_until: datetime | None, invitation_id: str,
-                           now: datetime) -> "EmployeeAccount":
+                           now: datetime) -> EmployeeAccount:
         """EMP-12: the invitee's own account becomes an authorised employee account, in review."""
         account = cls(id=id, enterprise_id=enterprise_id, kind=Kind.AUTHORISED_PERSONAL,
                       account_id=personal_account_id, login_email=None, password_hash=None, info=info,
@@ -214,6 +191,11 @@ class EmployeeAccount(Storefront, Aggregate):
         self.status, self.activated_at = Status.ACTIVE, now
         self.record(ev.EmployeeAccountActivated(employee_account_id=self.id, enterprise_id=self.enterprise_id))
 
+    def require_login(self, verified_hash: str | None) -> None:
+        """EMP-8: the password was verified against this holder's current hash, and the account may log in."""
+        if self.password_hash != verified_hash or not self.can_log_in:
+            raise InvalidCredentials("the email or password is wrong")
+
     # --- departure and handover (EMP-9) -------------------------------------------------
     def depart(self, *, agreement_accepted: bool, blocked: bool, now: datetime) -> None:
         """EMP-9: completes at once, or waits for the real-name unbinding when assets are unsettled."""
@@ -262,9 +244,77 @@ class EmployeeAccount(Storefront, Aggregate):
         raise DeregistrationNotSupported("employee accounts cannot be deregistered; mark the employee as departed "
                                          "and hand the account over instead")
 
+    @staticmethod
+    def refuse_unbinding() -> None:
+        """EMP-13: an authorisation ends only with the account's deletion; its holder cannot unbind it."""
+        raise AuthorisationPermanent("an authorised personal account cannot be unbound or rebound")
+
     def convert(self) -> None:
         """EMP-13: the two kinds never convert into each other."""
         raise AuthorisationPermanent("enterprise and authorised personal employee accounts cannot be converted")
+
+    # --- grants in force (EMP-3, EMP-12, EMP-18) -------------------------------------------
+    def granted_permissions(self, position_permissions: Permissions | None) -> Permissions:
+        """What the enterprise granted: the invitation's modules, or the position's permissions."""
+        if self.kind is Kind.AUTHORISED_PERSONAL:
+            return Permissions.parse([], self.modules)
+        return position_permissions or Permissions()
+
+    def effective_permissions(self, granted: Permissions, now: datetime, *, enterprise_suspended: bool,
+                              main_tools: Iterable[str]) -> Permissions:
+        """The grants in force: none while suspended (EMP-18), outside the validity period (EMP-12) or not active;
+        of the tools, only those the main account holds now (EMP-3: a tool it loses stops being in force)."""
+        if enterprise_suspended or self.status is not Status.ACTIVE:
+            return Permissions()
+        if self.valid_until is not None and now >= self.valid_until:
+            return Permissions()
+        held = frozenset(main_tools)
+        return Permissions(frozenset(t for t in granted.tools if t.value in held), granted.modules)
+
+    # --- showcase (EMP-15) and merchant page (EMP-16) --------------------------------------
+    def deposit_due(self) -> bool:
+        """EMP-15: only an active account pays the goods deposit, and once per holder."""
+        if self.status is not Status.ACTIVE:
+            raise ShowcaseNotEligible("only an active employee account can pay the showcase deposit")
+        return not self.showcase_deposit_paid
+
+    @property
+    def deposit_reference(self) -> str:
+        """The payment reference of this holder's deposit (a new holder pays again, EMP-9)."""
+        return f"showcase-deposit:{self.id}:{self.holder_generation}"
+
+    def record_deposit_paid(self, now: datetime) -> None:
+        """EMP-15: the 500 CNY goods deposit is paid (by the employee account itself)."""
+        self.showcase_deposit_paid, self.updated_at = True, now
+        self.record(ev.ShowcaseDepositPaid(**self._account_ids(), amount_cny=SHOWCASE_DEPOSIT_CNY))
+
+    def open_showcase(self, facts: AccountSnapshot | None, now: datetime) -> None:
+        """EMP-15: only when every condition holds; the main account's showcase never counts."""
+        if self.showcase_opened_at is not None:
+            return
+        missing = showcase_shortfalls(facts, self.showcase_deposit_paid)
+        if missing:
+            raise ShowcaseNotEligible(f"showcase conditions not met: {', '.join(missing)}", missing=missing)
+        self.showcase_opened_at = self.updated_at = now
+        self.record(ev.ShowcaseOpened(**self._account_ids()))
+
+    def configure_merchant_module(self, tool: str, effective: Permissions, now: datetime) -> None:
+        """EMP-16: a merchant-page module needs its tool authorised; it then waits for approval."""
+        if tool not in {t.value for t in MERCHANT_PAGE_TOOLS}:
+            raise ToolNotHeld(f"{tool} is not a merchant-page module", rule="EMP-16")
+        if Tool(tool) not in effective.tools:
+            raise ToolNotHeld(f"the tool {tool} is not authorised for this employee account", rule="EMP-16")
+        self.merchant_page_modules = {**self.merchant_page_modules, tool: "configured"}
+        self.updated_at = now
+        self.record(ev.MerchantPageModuleChanged(**self._account_ids(), tool=tool, state="configured"))
+
+    def approve_merchant_module(self, tool: str, now: datetime) -> None:
+        """EMP-16: the platform approves a configured module."""
+        if self.merchant_page_modules.get(tool) is None:
+            raise WrongState(f"the module {tool} is not configured", rule="EMP-16")
+        self.merchant_page_modules = {**self.merchant_page_modules, tool: "approved"}
+        self.updated_at = now
+        self.record(ev.MerchantPageModuleChanged(**self._account_ids(), tool=tool, state="approved"))
 
     # --- helpers --------------------------------------------------------------------------
     @property
@@ -286,17 +336,10 @@ class EmployeeAccount(Storefront, Aggregate):
         self.proof_explanation = info.proof.explanation
 
     def _clear_holder(self) -> None:
-        # X-4: the latest face-check result (outcome and score) only sealed; the verified step's time is plain.
-        self.face_result_ciphertext: bytes | None = None
-        self.face_result_key_id: str | None = None
-        self.face_verified_at: datetime | None = None
-        self.phone_ciphertext: bytes | None = None
-        self.phone_key_id: str | None = None
-        self.phone_hash: str | None = None
-        self.phone_masked: str | None = None
+        self.face_result_ciphertext = self.face_result_key_id = self.face_verified_at = None
+        self.phone_ciphertext = self.phone_key_id = self.phone_hash = self.phone_masked = None
         self.password_changed = False
-        self.activated_at: datetime | None = None
-        self.departed_at: datetime | None = None
+        self.activated_at = self.departed_at = None
 
     def _require(self, *statuses: Status) -> None:
         if self.status not in statuses:
@@ -306,6 +349,9 @@ class EmployeeAccount(Storefront, Aggregate):
     def _require_activating(self) -> None:
         if self.kind is not Kind.ENTERPRISE or self.status is not Status.AWAITING_ACTIVATION:
             raise ActivationRefused(f"activation is not open for an account in status {self.status}")
+
+    def _account_ids(self) -> dict[str, str]:
+        return {"employee_account_id": self.id, "enterprise_id": self.enterprise_id}
 
     def _record_applied(self) -> None:
         self.record(ev.EmployeeAccountAppliedV2(

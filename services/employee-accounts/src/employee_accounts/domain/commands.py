@@ -66,10 +66,19 @@ class ReviewEmployeeAccount:
 
 @dataclass(frozen=True)
 class ResubmitInformation:
+    """The enterprise corrects one of its accounts."""
+
     employee_account_id: str
     details: EmployeeDetails = field(repr=False)
-    enterprise_id: str | None = None  # the enterprise corrects its own accounts
-    personal_account_id: str | None = None  # the invitee corrects their authorisation
+    enterprise_id: str
+
+
+@dataclass(frozen=True)
+class ResubmitAuthorisation:
+    """The invitee corrects their own authorisation."""
+
+    personal_account_id: str
+    details: EmployeeDetails = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,17 @@ class HandOverAccount:
 class DeregisterEmployeeAccount:
     enterprise_id: str
     employee_account_id: str
+
+
+@dataclass(frozen=True)
+class ConvertEmployeeAccount:
+    enterprise_id: str
+    employee_account_id: str
+
+
+@dataclass(frozen=True)
+class UnbindAuthorisation:
+    personal_account_id: str
 
 
 @dataclass(frozen=True)

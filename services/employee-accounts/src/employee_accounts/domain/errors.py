@@ -90,6 +90,10 @@ class WrongState(Conflict):
     slug, title = "wrong-state", "Not possible in the current state"
 
 
+class EnterpriseNotFound(NotFound):
+    slug, title = "enterprise-not-found", "No such enterprise"
+
+
 class EmployeeAccountNotFound(NotFound):
     slug, title = "employee-account-not-found", "No such employee account"
 

@@ -4,14 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from trust_common.contracts import employee_accounts as ev
-from trust_common.contracts.platform import AccountSnapshot
-from trust_common.domain import Aggregate
-
-from employee_accounts.domain.errors import (
-    AlreadyAuthorised, CreatorMarketplaceConflict, InvitationClosed, InvitationRefused,
-)
+from employee_accounts.domain.errors import InvitationClosed, InvitationRefused
 from employee_accounts.domain.values import ClientInfo, Permissions
+from trust_common.contracts import employee_accounts as ev
+from trust_common.domain import Aggregate
 
 ANSWER_WINDOW = timedelta(hours=48)
 
@@ -22,18 +18,6 @@ class InvitationStatus(StrEnum):
     DECLINED = "declined"
     LAPSED = "lapsed"
     WITHDRAWN = "withdrawn"
-
-
-def require_invitable(invitee: AccountSnapshot | None, *, already_authorised: bool, pending_elsewhere: bool) -> None:
-    """EMP-13/EMP-14: a known personal account, of no enterprise yet, without the marketplace identity."""
-    if invitee is None:
-        raise InvitationRefused("no such personal account")
-    if already_authorised:
-        raise AlreadyAuthorised("the personal account is already an authorised employee account of an enterprise")
-    if pending_elsewhere:
-        raise AlreadyAuthorised("the personal account already has an open invitation")
-    if invitee.creator_marketplace_identity:
-        raise CreatorMarketplaceConflict("an account with the creator-marketplace identity cannot be employed")
 
 
 class Invitation(Aggregate):
@@ -54,7 +38,7 @@ class Invitation(Aggregate):
     @classmethod
     def send(cls, *, id: str, enterprise_id: str, personal_account_id: str, permissions: Permissions,
              agreement_accepted: bool, valid_until: datetime | None, client: ClientInfo,
-             now: datetime) -> "Invitation":
+             now: datetime) -> Invitation:
         """EMP-12: modules chosen, agreement accepted; a validity period only from the PC back office."""
         if not agreement_accepted:
             raise InvitationRefused("accept the business authorisation agreement to invite")

@@ -1,17 +1,13 @@
-"""Value objects and pure checks shared by the aggregates."""
+"""Value objects of the employee-account rules: proofs, permissions, the client, sealed personal data."""
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from trust_common.contracts.platform import AccountSnapshot
-
 from employee_accounts.domain.catalogue import Module, Tool
-from employee_accounts.domain.errors import (
-    ActivationRefused, IdentityPenalised, ProofOfEmploymentInvalid, ToolNotHeld, UnknownPermission,
-)
+from employee_accounts.domain.errors import ActivationRefused, ProofOfEmploymentInvalid, ToolNotHeld, UnknownPermission
 
 MIN_APP_VERSION = (20, 7)
 MOBILE_PLATFORMS = frozenset({"ios", "android"})
@@ -49,13 +45,13 @@ class Permissions:
     modules: frozenset[Module] = frozenset()
 
     @classmethod
-    def parse(cls, tools: list[str], modules: list[str]) -> "Permissions":
+    def parse(cls, tools: list[str], modules: list[str]) -> Permissions:
         try:
             return cls(frozenset(Tool(t) for t in tools), frozenset(Module(m) for m in modules))
         except ValueError as error:
             raise UnknownPermission(str(error)) from error
 
-    def require_held_by_main_account(self, main_tools: frozenset[str]) -> "Permissions":
+    def require_held_by_main_account(self, main_tools: frozenset[str]) -> Permissions:
         """EMP-3: only tools the main account itself holds can be granted."""
         missing = sorted(t.value for t in self.tools if t.value not in main_tools)
         if missing:
@@ -64,17 +60,6 @@ class Permissions:
 
     def as_lists(self) -> tuple[list[str], list[str]]:
         return sorted(t.value for t in self.tools), sorted(m.value for m in self.modules)
-
-
-def penalty_in_force(snapshot: AccountSnapshot, today: date) -> bool:
-    """A ban or posting/live restriction that has not ended."""
-    return any(p.until is None or p.until >= today for p in snapshot.penalties)
-
-
-def require_identity_unpenalised(same_identity: list[AccountSnapshot], today: date) -> None:
-    """EMP-7: no real-name-verified account of the identity may be under a penalty."""
-    if any(a.real_name_verified and penalty_in_force(a, today) for a in same_identity):
-        raise IdentityPenalised("an account of this identity is penalised; it cannot be used until the penalty ends")
 
 
 VERSION = re.compile(r"[0-9]{1,9}(\.[0-9]{1,9}){0,3}")  # ASCII digits of a size int() reads
@@ -88,7 +73,7 @@ class ClientInfo:
     version: tuple[int, ...]
 
     @classmethod
-    def from_headers(cls, platform: str | None, version: str | None) -> "ClientInfo":
+    def from_headers(cls, platform: str | None, version: str | None) -> ClientInfo:
         parsed: tuple[int, ...] = ()
         if version and VERSION.fullmatch(version.strip()):
             parsed = tuple(int(p) for p in version.strip().split("."))
@@ -111,3 +96,56 @@ class ClientInfo:
 def mask(value: str, visible: int = 4) -> str:
     """Only the last characters, for display (X-4)."""
     return "*" * max(len(value) - visible, 0) + value[-visible:]
+
+
+def phone_digits(raw: str) -> str:
+    """EMP-8: the auxiliary phone number as stored (digits and `+`), refused when too short to be one."""
+    digits = "".join(ch for ch in raw if ch.isdigit() or ch == "+")
+    if len(digits.lstrip("+")) < 6:
+        raise ActivationRefused("the phone number is not valid")
+    return digits
+
+
+@dataclass(frozen=True)
+class SealedValue:
+    """Personal data as stored: ciphertext, its key id, the keyed lookup hash, a masked form (X-4)."""
+
+    ciphertext: bytes
+    key_id: str
+    lookup_hash: str
+    masked: str
+
+
+@dataclass(frozen=True)
+class SealedRecord:
+    """Personal data sealed without a lookup hash or a masked form (X-4): a face-check result."""
+
+    ciphertext: bytes
+    key_id: str
+
+
+@dataclass(frozen=True)
+class EmployeeInformation:
+    """EMP-5: who holds the account; the national ID arrives sealed."""
+
+    real_name: str
+    national_id: SealedValue
+    identity_ref: str
+    proof: ProofOfEmployment
+
+
+@dataclass(frozen=True)
+class FaceResult:
+    """The face-check provider's answer (EMP-8). X-4: only the outcome and the score are kept, and only sealed
+    (never in a plain column, a log, an event or a response); the repr shows neither."""
+
+    matched: bool = field(repr=False)
+    score: float = field(repr=False)
+
+    def to_sealable(self) -> str:
+        return json.dumps({"matched": self.matched, "score": self.score})
+
+    @classmethod
+    def from_sealed(cls, plaintext: str) -> FaceResult:
+        data = json.loads(plaintext)
+        return cls(matched=bool(data["matched"]), score=float(data["score"]))

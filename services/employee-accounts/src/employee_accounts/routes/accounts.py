@@ -3,18 +3,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from trust_common.pagination import Page
-from trust_common.validation import Id
-
+from employee_accounts import views
 from employee_accounts.domain import commands as c
 from employee_accounts.domain.account import Status
-from employee_accounts.entrypoints.schemas import (
-    DepartureIn, DetailsIn, EmployeeAccountCreate, EmployeeAccountPublic, GrantsPublic, HandOverIn, ReviewIn,
+from employee_accounts.routes.deps import EnterpriseId, Reviewer
+from employee_accounts.routes.schemas import (
+    DepartureIn,
+    DetailsIn,
+    EmployeeAccountCreate,
+    EmployeeAccountPublic,
+    GrantsPublic,
+    HandOverIn,
+    ReviewIn,
     password_of,
 )
-from employee_accounts.queries import LISTINGS, grants_view, page_of
-from employee_accounts.repository import Repository
-from employee_accounts.routes.deps import BusDep, EnterpriseId, Now, ReadSession, Reviewer
+from trust_common.dependencies import BusDep, NowDep, SessionDep
+from trust_common.pagination import Page, PageRequest
+from trust_common.validation import Id
 
 router = APIRouter(tags=["employee accounts"])
 ENTERPRISE = "/v1/enterprises/{enterprise_id}/employee-accounts"
@@ -30,29 +35,26 @@ async def apply_employee_account(body: EmployeeAccountCreate, enterprise_id: Ent
 
 
 @router.get(ENTERPRISE)
-async def list_employee_accounts(enterprise_id: EnterpriseId, session: ReadSession, cursor: str | None = None,
+async def list_employee_accounts(enterprise_id: EnterpriseId, session: SessionDep, cursor: str | None = None,
                                  limit: int | None = None, status: Status | None = None) -> Page[EmployeeAccountPublic]:
-    entity, table = LISTINGS["employee_accounts"]
-    items, next_cursor = await page_of(session, entity, table, enterprise_id, cursor=cursor, limit=limit,
-                                       status=status)
+    # cursor and limit spelled out, not `ListQuery`: it would list them after `status` in the published document.
+    page = PageRequest(cursor, limit)
+    items, next_cursor = await views.employee_accounts_page(session, enterprise_id, page, status=status)
     return Page(items=[EmployeeAccountPublic.of(a) for a in items], next_cursor=next_cursor)
 
 
 @router.get(ENTERPRISE + "/{employee_account_id}")
 async def get_employee_account(employee_account_id: Id, enterprise_id: EnterpriseId,
-                               session: ReadSession) -> EmployeeAccountPublic:
-    account = await Repository(session).employee_account(employee_account_id, enterprise_id=enterprise_id,
-                                                          lock=False)
-    return EmployeeAccountPublic.of(account)
+                               session: SessionDep) -> EmployeeAccountPublic:
+    return EmployeeAccountPublic.of(await views.employee_account(session, employee_account_id, enterprise_id))
 
 
 @router.get(ENTERPRISE + "/{employee_account_id}/grants")
-async def get_grants(employee_account_id: Id, enterprise_id: EnterpriseId, session: ReadSession,
-                     now: Now) -> GrantsPublic:
+async def get_grants(employee_account_id: Id, enterprise_id: EnterpriseId, session: SessionDep,
+                     now: NowDep) -> GrantsPublic:
     """EMP-18 suspension, EMP-12 validity and EMP-16 merchant-page visibility."""
-    account = await Repository(session).employee_account(employee_account_id, enterprise_id=enterprise_id,
-                                                          lock=False)
-    return GrantsPublic.of(await grants_view(session, account, now))
+    account = await views.employee_account(session, employee_account_id, enterprise_id)
+    return GrantsPublic.of(await views.grants_view(session, account, now))
 
 
 @router.put(ENTERPRISE + "/{employee_account_id}/employee-information")
@@ -88,11 +90,9 @@ async def deregister(employee_account_id: Id, enterprise_id: EnterpriseId, bus: 
 
 
 @router.post(ENTERPRISE + "/{employee_account_id}/conversion")
-async def convert(employee_account_id: Id, enterprise_id: EnterpriseId, session: ReadSession) -> None:
+async def convert(employee_account_id: Id, enterprise_id: EnterpriseId, bus: BusDep) -> None:
     """EMP-13: the two kinds never convert into each other."""
-    account = await Repository(session).employee_account(employee_account_id, enterprise_id=enterprise_id,
-                                                          lock=False)
-    account.convert()
+    await bus.handle(c.ConvertEmployeeAccount(enterprise_id, employee_account_id))
 
 
 @router.post("/v1/reviews/employee-accounts/{employee_account_id}")

@@ -1,4 +1,5 @@
-"""Request dependencies: the bus, read sessions, who is calling and what client they use.
+"""Request dependencies of this service: who is calling and what client they use (the bus, read sessions and
+the clock are `trust_common.dependencies`).
 
 Client headers (EMP-8, EMP-12): `X-Client-Platform` is `ios` or `android` for the mobile app,
 `pc` for the PC back office, `web` for the web; `X-Client-Version` is the app version, e.g. `20.7.1`.
@@ -8,24 +9,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
-
-from trust_common.auth import CurrentPrincipal, Principal, Role
-from trust_common.dependencies import BusDep, NowDep as Now, SessionDep as ReadSession  # noqa: F401
-from trust_common.problems import NotFound, Unauthorized
-from trust_common.validation import Id
+from fastapi import Depends, Header, Path
 
 from employee_accounts.domain.account import EmployeeAccount
+from employee_accounts.domain.errors import EnterpriseNotFound
 from employee_accounts.domain.values import ClientInfo
 from employee_accounts.handlers.activation import token_hash
-from employee_accounts.queries import session_account
+from employee_accounts.views import session_account
+from trust_common.auth import CurrentPrincipal, Principal, Role
+from trust_common.dependencies import NowDep, SessionDep
+from trust_common.problems import Unauthorized
+from trust_common.validation import Id
 
 SESSION_HEADER = "X-Employee-Session"
 INVITEE_ROLES = (Role.ACCOUNT_HOLDER, Role.CREATOR, Role.EMPLOYEE)
-
-
-class EnterpriseNotFound(NotFound):
-    slug, title = "enterprise-not-found", "No such enterprise"
 
 
 def enterprise_admin(principal: CurrentPrincipal, enterprise_id: Annotated[Id, Path()]) -> str:
@@ -62,13 +59,12 @@ def client_info(x_client_platform: Annotated[str | None, Header()] = None,
 Client = Annotated[ClientInfo, Depends(client_info)]
 
 
-async def employee_account(request: Request, session: ReadSession,
+async def employee_account(session: SessionDep, now: NowDep,
                            x_employee_session: Annotated[str | None, Header()] = None) -> EmployeeAccount:
     """EMP-8/EMP-9: a live session of the account's current holder."""
     if not x_employee_session:
         raise Unauthorized(f"send the employee session token in the {SESSION_HEADER} header")
-    account = await session_account(session, token_hash(x_employee_session),
-                                    request.app.state.runtime.clock.now())
+    account = await session_account(session, token_hash(x_employee_session), now)
     if account is None:
         raise Unauthorized("the employee session has ended; log in again")
     return account

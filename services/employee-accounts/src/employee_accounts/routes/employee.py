@@ -6,12 +6,21 @@ from fastapi import APIRouter
 
 from employee_accounts.domain import commands as c
 from employee_accounts.domain.account import EmployeeAccount
-from employee_accounts.entrypoints.schemas import (
-    EmployeeAccountPublic, FaceIn, GrantsPublic, LoginIn, MerchantModuleIn, PasswordChangeIn, PhoneIn, SessionPublic,
-    next_step, password_of,
+from employee_accounts.routes.deps import Client, CurrentEmployee
+from employee_accounts.routes.schemas import (
+    EmployeeAccountPublic,
+    FaceIn,
+    GrantsPublic,
+    LoginIn,
+    MerchantModuleIn,
+    PasswordChangeIn,
+    PhoneIn,
+    SessionPublic,
+    next_step,
+    password_of,
 )
-from employee_accounts.queries import grants_view
-from employee_accounts.routes.deps import BusDep, Client, CurrentEmployee, Now, ReadSession
+from employee_accounts.views import grants_view
+from trust_common.dependencies import BusDep, NowDep, SessionDep
 
 router = APIRouter(prefix="/v1/employee", tags=["employee"])
 
@@ -50,7 +59,7 @@ async def change_password(body: PasswordChangeIn, account: CurrentEmployee, clie
 
 
 @router.get("/grants")
-async def my_grants(account: CurrentEmployee, session: ReadSession, now: Now) -> GrantsPublic:
+async def my_grants(account: CurrentEmployee, session: SessionDep, now: NowDep) -> GrantsPublic:
     return GrantsPublic.of(await grants_view(session, account, now))
 
 

@@ -8,22 +8,26 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from trust_common.messagebus import MessageBus
-from trust_common.pagination import Page
-from trust_common.problems import Invalid, Problem
-from trust_common.validation import ID_MAX_LENGTH, Id, Instant, is_id
-
+from employee_accounts import views
 from employee_accounts.domain import commands as c
-from employee_accounts.domain.errors import AuthorisationPermanent, EmployeeAccountNotFound
 from employee_accounts.domain.invitation import InvitationStatus
 from employee_accounts.domain.values import ClientInfo
-from employee_accounts.entrypoints.schemas import (
-    AcceptIn, BatchResult, BatchRowResult, DetailsIn, EmployeeAccountPublic, InvitationBatchIn, InvitationIn,
+from employee_accounts.routes.deps import Client, EnterpriseId, InviteeAccount
+from employee_accounts.routes.schemas import (
+    AcceptIn,
+    BatchResult,
+    BatchRowResult,
+    DetailsIn,
+    EmployeeAccountPublic,
+    InvitationBatchIn,
+    InvitationIn,
     InvitationPublic,
 )
-from employee_accounts.queries import invitations_page, my_invitations_page
-from employee_accounts.repository import Repository
-from employee_accounts.routes.deps import BusDep, Client, EnterpriseId, InviteeAccount, ReadSession
+from trust_common.dependencies import BusDep, SessionDep
+from trust_common.messagebus import MessageBus
+from trust_common.pagination import ListQuery, Page, PageRequest
+from trust_common.problems import Invalid, Problem
+from trust_common.validation import ID_MAX_LENGTH, Id, Instant, is_id
 
 router = APIRouter(tags=["invitations"])
 ENTERPRISE = "/v1/enterprises/{enterprise_id}/invitations"
@@ -91,10 +95,12 @@ async def _invite_rows(bus: MessageBus, enterprise_id: str, rows: list[tuple[int
 
 
 @router.get(ENTERPRISE)
-async def list_invitations(enterprise_id: EnterpriseId, session: ReadSession, cursor: str | None = None,
+async def list_invitations(enterprise_id: EnterpriseId, session: SessionDep, cursor: str | None = None,
                            limit: int | None = None,
                            status: InvitationStatus | None = None) -> Page[InvitationPublic]:
-    items, next_cursor = await invitations_page(session, enterprise_id, cursor=cursor, limit=limit, status=status)
+    # cursor and limit spelled out, not `ListQuery`: it would list them after `status` in the published document.
+    page = PageRequest(cursor, limit)
+    items, next_cursor = await views.invitations_page(session, enterprise_id, page, status=status)
     return Page(items=[InvitationPublic.of(i) for i in items], next_cursor=next_cursor)
 
 
@@ -104,18 +110,16 @@ async def withdraw(invitation_id: Id, enterprise_id: EnterpriseId, bus: BusDep) 
 
 
 @router.get("/v1/me/invitations")
-async def my_invitations(account_id: InviteeAccount, session: ReadSession, cursor: str | None = None,
-                         limit: int | None = None) -> Page[InvitationPublic]:
+async def my_invitations(account_id: InviteeAccount, session: SessionDep, page: ListQuery) -> Page[InvitationPublic]:
     """X-3: a personal account sees only its own invitations."""
-    items, next_cursor = await my_invitations_page(session, account_id, cursor=cursor, limit=limit)
+    items, next_cursor = await views.my_invitations_page(session, account_id, page)
     return Page(items=[InvitationPublic.of(i) for i in items], next_cursor=next_cursor)
 
 
 @router.get("/v1/me/invitations/{invitation_id}")
-async def my_invitation(invitation_id: Id, account_id: InviteeAccount, session: ReadSession) -> InvitationPublic:
+async def my_invitation(invitation_id: Id, account_id: InviteeAccount, session: SessionDep) -> InvitationPublic:
     """X-3: an invitee sees only their own invitations."""
-    found = await Repository(session).invitation(invitation_id, personal_account_id=account_id, lock=False)
-    return InvitationPublic.of(found)
+    return InvitationPublic.of(await views.my_invitation(session, invitation_id, account_id))
 
 
 @router.post("/v1/me/invitations/{invitation_id}/acceptance", status_code=201)
@@ -131,25 +135,17 @@ async def decline(invitation_id: Id, account_id: InviteeAccount, bus: BusDep) ->
 
 
 @router.get("/v1/me/employee-account")
-async def my_authorisation(account_id: InviteeAccount, session: ReadSession) -> EmployeeAccountPublic:
-    account = await Repository(session).authorised_personal(account_id)
-    if account is None:
-        raise EmployeeAccountNotFound("this account is not an authorised employee account")
-    return EmployeeAccountPublic.of(account)
+async def my_authorisation(account_id: InviteeAccount, session: SessionDep) -> EmployeeAccountPublic:
+    return EmployeeAccountPublic.of(await views.my_authorisation(session, account_id))
 
 
 @router.put("/v1/me/employee-account/employee-information")
-async def resubmit_mine(body: DetailsIn, account_id: InviteeAccount, session: ReadSession,
-                        bus: BusDep) -> EmployeeAccountPublic:
+async def resubmit_mine(body: DetailsIn, account_id: InviteeAccount, bus: BusDep) -> EmployeeAccountPublic:
     """EMP-12: the invitee corrects a failed review and resubmits."""
-    account = await Repository(session).authorised_personal(account_id)
-    if account is None:
-        raise EmployeeAccountNotFound("this account is not an authorised employee account")
-    return EmployeeAccountPublic.of(await bus.handle(c.ResubmitInformation(
-        account.id, body.to_domain(), personal_account_id=account_id)))
+    return EmployeeAccountPublic.of(await bus.handle(c.ResubmitAuthorisation(account_id, body.to_domain())))
 
 
 @router.delete("/v1/me/employee-account")
-async def unbind_mine(account_id: InviteeAccount) -> None:
+async def unbind_mine(account_id: InviteeAccount, bus: BusDep) -> None:
     """EMP-13: an authorisation cannot be unbound; it ends only with the account's deletion."""
-    raise AuthorisationPermanent("an authorised personal account cannot be unbound or rebound")
+    await bus.handle(c.UnbindAuthorisation(account_id))

@@ -3,16 +3,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from trust_common.pagination import Page
-from trust_common.validation import Id
-
+from employee_accounts import views
 from employee_accounts.domain import commands as c
-from employee_accounts.entrypoints.schemas import (
-    DepartmentIn, DepartmentMove, DepartmentPublic, PositionIn, PositionPublic, QuotaPublic,
+from employee_accounts.routes.deps import EnterpriseId
+from employee_accounts.routes.schemas import (
+    DepartmentIn,
+    DepartmentMove,
+    DepartmentPublic,
+    PositionIn,
+    PositionPublic,
+    QuotaPublic,
 )
-from employee_accounts.queries import LISTINGS, page_of, quota
-from employee_accounts.repository import Repository
-from employee_accounts.routes.deps import BusDep, EnterpriseId, ReadSession
+from trust_common.dependencies import BusDep, SessionDep
+from trust_common.pagination import ListQuery, Page, PageRequest
+from trust_common.validation import Id
 
 router = APIRouter(prefix="/v1/enterprises/{enterprise_id}", tags=["organisation"])
 
@@ -31,16 +35,14 @@ async def change_position(position_id: Id, body: PositionIn, enterprise_id: Ente
 
 
 @router.get("/positions")
-async def list_positions(enterprise_id: EnterpriseId, session: ReadSession, cursor: str | None = None,
-                         limit: int | None = None) -> Page[PositionPublic]:
-    entity, table = LISTINGS["positions"]
-    items, next_cursor = await page_of(session, entity, table, enterprise_id, cursor=cursor, limit=limit)
+async def list_positions(enterprise_id: EnterpriseId, session: SessionDep, page: ListQuery) -> Page[PositionPublic]:
+    items, next_cursor = await views.positions_page(session, enterprise_id, page)
     return Page(items=[PositionPublic.of(p) for p in items], next_cursor=next_cursor)
 
 
 @router.get("/positions/{position_id}")
-async def get_position(position_id: Id, enterprise_id: EnterpriseId, session: ReadSession) -> PositionPublic:
-    return PositionPublic.of(await Repository(session).position(enterprise_id, position_id))
+async def get_position(position_id: Id, enterprise_id: EnterpriseId, session: SessionDep) -> PositionPublic:
+    return PositionPublic.of(await views.position(session, enterprise_id, position_id))
 
 
 @router.post("/departments", status_code=201)
@@ -56,15 +58,15 @@ async def move_department(department_id: Id, body: DepartmentMove, enterprise_id
 
 
 @router.get("/departments")
-async def list_departments(enterprise_id: EnterpriseId, session: ReadSession, cursor: str | None = None,
+async def list_departments(enterprise_id: EnterpriseId, session: SessionDep, cursor: str | None = None,
                            limit: int | None = None, parent_id: Id | None = None) -> Page[DepartmentPublic]:
-    entity, table = LISTINGS["departments"]
-    items, next_cursor = await page_of(session, entity, table, enterprise_id, cursor=cursor, limit=limit,
-                                       parent_id=parent_id)
+    # cursor and limit spelled out, not `ListQuery`: it would list them after `parent_id` in the published document.
+    page = PageRequest(cursor, limit)
+    items, next_cursor = await views.departments_page(session, enterprise_id, page, parent_id=parent_id)
     return Page(items=[DepartmentPublic.of(d) for d in items], next_cursor=next_cursor)
 
 
 @router.get("/quota")
-async def read_quota(enterprise_id: EnterpriseId, session: ReadSession) -> QuotaPublic:
+async def read_quota(enterprise_id: EnterpriseId, session: SessionDep) -> QuotaPublic:
     """EMP-2: limit by growth level, used (both kinds and open invitations) and remaining."""
-    return QuotaPublic.of(await quota(session, enterprise_id))
+    return QuotaPublic.of(await views.quota(session, enterprise_id))

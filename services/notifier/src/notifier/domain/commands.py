@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trust_common.contracts.notifier import Channel
-
 from notifier.domain.kinds import Kind
+from trust_common.contracts.notifier import Channel
 
 TenantRef = tuple[str, str]  # ("enterprise" | "shop", id)
 

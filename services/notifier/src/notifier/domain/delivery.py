@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from notifier.domain.errors import DeliveryClaimHeld, DeliveryNotDeadLettered
 from trust_common.contracts.notifier import (
-    Channel, NotificationDeadLettered, NotificationDelivered, NotificationFailed, NotificationReplayed,
+    Channel,
+    NotificationDeadLettered,
+    NotificationDelivered,
+    NotificationFailed,
+    NotificationReplayed,
 )
 from trust_common.domain import Aggregate
-
-from notifier.domain.errors import DeliveryClaimHeld, DeliveryNotDeadLettered
 
 
 class DeliveryStatus(StrEnum):
@@ -61,7 +64,7 @@ class Delivery(Aggregate):
 
     @classmethod
     def create(cls, delivery_id: str, notification_id: str, kind: str, channel: Channel, recipient: str, *,
-               now: datetime, muted: bool = False) -> "Delivery":
+               now: datetime, muted: bool = False) -> Delivery:
         status = DeliveryStatus.MUTED if muted else DeliveryStatus.PENDING
         return cls(id=delivery_id, notification_id=notification_id, kind=kind, channel=channel,
                    recipient=recipient, status=status, created_at=now, updated_at=now)

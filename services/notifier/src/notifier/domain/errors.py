@@ -12,10 +12,6 @@ class ChannelCannotBeMuted(RuleViolation):
     slug, title, rule = "channel-cannot-be-muted", "This channel cannot be muted by a person", "NOTE-4"
 
 
-class UnknownKind(Invalid):
-    slug, title, rule = "unknown-notification-kind", "No such notification kind", "NOTE-4"
-
-
 class DeliveryNotDeadLettered(Conflict):
     slug, title, rule = "delivery-not-dead-lettered", "Only a dead-lettered delivery can be replayed", "NOTE-4"
 

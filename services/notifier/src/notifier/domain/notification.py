@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from trust_common.contracts.notifier import Channel
-from trust_common.domain import Aggregate
-
 from notifier.domain.delivery import Delivery
+from notifier.domain.errors import NotificationNotFound
 from notifier.domain.kinds import Kind
 from notifier.domain.preferences import Preferences
+from trust_common.contracts.notifier import Channel
+from trust_common.domain import Aggregate
 
 # Ids derive from what caused them, so a repeated cause (a duplicate event, a replayed timer)
 # yields the same ids and the unique keys of the database refuse the copy (NOTE-4).
@@ -50,10 +50,15 @@ class Notification(Aggregate):
 
     @classmethod
     def compose(cls, kind: Kind, recipient_account_id: str, params: dict[str, Any], *, cause: str,
-                now: datetime, tenant: Tenant | None = None, address_hint: str | None = None) -> "Notification":
+                now: datetime, tenant: Tenant | None = None, address_hint: str | None = None) -> Notification:
         return cls(address_hint=address_hint, id=notification_id_for(cause, kind, recipient_account_id), kind=kind,
                    recipient_account_id=recipient_account_id, cause=cause, params=dict(params), created_at=now,
                    tenant_kind=tenant.kind if tenant else None, tenant_id=tenant.id if tenant else None)
+
+    @property
+    def tenant(self) -> Tenant | None:
+        """The enterprise or shop whose webhook endpoints get a copy, if any."""
+        return Tenant(self.tenant_kind, self.tenant_id) if self.tenant_kind and self.tenant_id else None
 
     def fan_out(self, preferences: Preferences, endpoint_ids: list[str], now: datetime) -> list[Delivery]:
         """One delivery per channel and recipient: inbox and email to the person, webhook to
@@ -70,6 +75,9 @@ class Notification(Aggregate):
             inbox.delivered_in_place(now)  # the inbox entry is this row, committed with it
         return deliveries
 
-    def mark_read(self, now: datetime) -> None:
+    def mark_read(self, reader: str, now: datetime) -> None:
+        """Read in the recipient's inbox; to anyone else it does not exist (X-3)."""
+        if reader != self.recipient_account_id or not self.in_inbox:
+            raise NotificationNotFound(f"no notification {self.id} in your inbox")
         if self.read_at is None:
             self.read_at = now

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from trust_common.contracts.notifier import Channel
-
 from notifier.domain.errors import ChannelCannotBeMuted, CriticalKindCannotBeMuted
 from notifier.domain.kinds import MUTABLE_CHANNELS, Kind, is_critical
+from trust_common.contracts.notifier import Channel
 
 ALL_KINDS = "*"
 

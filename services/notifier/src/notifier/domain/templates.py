@@ -53,7 +53,8 @@ TEMPLATES: dict[Kind, dict[str, tuple[str, str]]] = {
     },
     Kind.CERT_SUBMITTED: {
         "zh-CN": ("认证申请已提交", "您的认证申请已收到，审核将在2个工作日内完成。"),
-        "en": ("Certification application received", "We received your application; review takes up to 2 working days."),
+        "en": ("Certification application received",
+               "We received your application; review takes up to 2 working days."),
         "vi": ("Đã nhận hồ sơ xác minh", "Chúng tôi đã nhận hồ sơ; việc xét duyệt mất tối đa 2 ngày làm việc."),
     },
     Kind.CERT_OUTCOME: {
@@ -65,7 +66,8 @@ TEMPLATES: dict[Kind, dict[str, tuple[str, str]]] = {
         "zh-CN": ("请在10天内补充资料", "请在 {deadline} 前提交准确资料，否则申请将失败。"),
         "en": ("Correct your application within 10 days",
                "Provide accurate information before {deadline}, or the application fails."),
-        "vi": ("Vui lòng bổ sung trong 10 ngày", "Hãy cung cấp thông tin chính xác trước {deadline}, nếu không hồ sơ sẽ thất bại."),
+        "vi": ("Vui lòng bổ sung trong 10 ngày",
+               "Hãy cung cấp thông tin chính xác trước {deadline}, nếu không hồ sơ sẽ thất bại."),
     },
     Kind.CERT_REOPEN_WINDOW: {
         "zh-CN": ("可在30天内重新提交", "申请已失败，您可在 {deadline} 前重新提交同一申请。"),
@@ -74,13 +76,16 @@ TEMPLATES: dict[Kind, dict[str, tuple[str, str]]] = {
     },
     Kind.CERT_EXPIRY_REMINDER: {
         "zh-CN": ("认证即将到期", "您的企业认证将于 {expires_at} 到期，请及时年审。"),
-        "en": ("Your certification expires soon", "Your enterprise certification expires on {expires_at}; renew it in time."),
+        "en": ("Your certification expires soon",
+               "Your enterprise certification expires on {expires_at}; renew it in time."),
         "vi": ("Xác minh sắp hết hạn", "Xác minh doanh nghiệp của bạn hết hạn vào {expires_at}; hãy gia hạn kịp thời."),
     },
     Kind.CERT_RENEWED: {
         "zh-CN": ("认证年审已通过", "您的企业认证年审已通过，认证有效期至 {valid_until}。"),
-        "en": ("Certification renewed", "Your enterprise certification renewal was approved; it is valid until {valid_until}."),
-        "vi": ("Đã gia hạn xác minh", "Yêu cầu gia hạn xác minh doanh nghiệp đã được duyệt; hiệu lực đến {valid_until}."),
+        "en": ("Certification renewed",
+               "Your enterprise certification renewal was approved; it is valid until {valid_until}."),
+        "vi": ("Đã gia hạn xác minh",
+               "Yêu cầu gia hạn xác minh doanh nghiệp đã được duyệt; hiệu lực đến {valid_until}."),
     },
     Kind.CERT_BADGE_SUSPENDED: {
         "zh-CN": ("认证标识已暂停", "账号名称或头像变更后的复审{reason}，认证标识已暂停，复审通过后恢复。"),
@@ -94,9 +99,11 @@ TEMPLATES: dict[Kind, dict[str, tuple[str, str]]] = {
     Kind.CERT_EXPIRED: {
         "zh-CN": ("认证已过期", "您的企业认证已于 {expired_at} 过期，认证标识已移除。如需认证请重新申请。"),
         "en": ("Certification expired",
-               "Your enterprise certification expired on {expired_at} and the badge was removed. Apply again to be certified."),
+               "Your enterprise certification expired on {expired_at} and the "
+               "badge was removed. Apply again to be certified."),
         "vi": ("Xác minh đã hết hạn",
-               "Xác minh doanh nghiệp của bạn đã hết hạn vào {expired_at} và huy hiệu đã bị gỡ. Hãy đăng ký lại nếu cần."),
+               "Xác minh doanh nghiệp của bạn đã hết hạn vào {expired_at} và "
+               "huy hiệu đã bị gỡ. Hãy đăng ký lại nếu cần."),
     },
     Kind.CERT_CANCELLED: {
         "zh-CN": ("认证已取消", "您的认证已取消，认证标识已移除。"),

@@ -8,29 +8,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlparse
 
+from notifier.domain.errors import InvalidEndpointUrl, TenantNotFound
+from notifier.domain.notification import Notification
 from trust_common.contracts.notifier import WebhookEndpointDisabled, WebhookEndpointRegistered, WebhookSecretRotated
 from trust_common.domain import Aggregate
-
-from notifier.domain.errors import InvalidEndpointUrl
+from trust_common.sealing import Sealed, Sealer
 
 SIGNATURE_HEADER = "Trust-Signature"
 EVENT_ID_HEADER = "Trust-Event-Id"
 DELIVERY_ID_HEADER = "Trust-Delivery-Id"
 SIGNATURE_TOLERANCE = timedelta(minutes=5)
-
-
-class SecretBox(Protocol):
-    """Seals signing secrets for storage, so the database never holds them in clear."""
-
-    def seal(self, secret: str) -> str: ...
-
-    def open(self, sealed: str) -> str: ...
+# Bound to each sealed secret as associated data: a ciphertext copied to another column does not open.
+SECRET_PURPOSE = "webhook_secret"
 
 
 def new_secret() -> str:
@@ -59,6 +55,22 @@ def verify_signature(header: str, body: bytes, secret: str, now: datetime,
     return any(hmac.compare_digest(expected, v) for k, v in parts if k == "v1")
 
 
+def signed_delivery(notification: Notification, delivery_id: str, active_secrets: list[str],
+                    now: datetime) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of one webhook delivery, signed by every active secret (NOTE-4)."""
+    body = json.dumps({
+        "id": notification.id, "type": notification.kind, "created_at": notification.created_at.isoformat(),
+        "tenant": {"kind": notification.tenant_kind, "id": notification.tenant_id},
+        "recipient_account_id": notification.recipient_account_id, "data": notification.params,
+    }, separators=(",", ":"), sort_keys=True).encode()
+    headers = {
+        "content-type": "application/json",
+        SIGNATURE_HEADER: signature_header(active_secrets, int(now.timestamp()), body),
+        EVENT_ID_HEADER: notification.id, DELIVERY_ID_HEADER: delivery_id, "Idempotency-Key": delivery_id,
+    }
+    return body, headers
+
+
 def check_url(url: str, *, allow_http: bool) -> str:
     schemes = {"https", "http"} if allow_http else {"https"}
     try:
@@ -79,41 +91,46 @@ class WebhookEndpoint(Aggregate):
     url: str
     created_at: datetime
     created_by: str
-    # [{"sealed": str, "created_at": iso, "retires_at": iso | None}], newest last
+    # [{"sealed": "<key id>:<base64>", "created_at": iso, "retires_at": iso | None}], newest last
     secrets: list[dict[str, Any]] = field(default_factory=list)
     active: bool = True
 
     @classmethod
-    def register(cls, endpoint_id: str, tenant_kind: str, tenant_id: str, url: str, *, created_by: str,
-                 now: datetime, allow_http: bool, box: SecretBox) -> tuple["WebhookEndpoint", str]:
-        """A new endpoint and its signing secret (shown to the caller this once)."""
+    def register(cls, endpoint_id: str, tenant_kind: str, tenant_id: str, url: str, *,
+                 owned: frozenset[tuple[str, str]], created_by: str, now: datetime, allow_http: bool,
+                 sealer: Sealer) -> tuple[WebhookEndpoint, str]:
+        """A new endpoint of one of the caller's `owned` tenants, and its signing secret (shown to the
+        caller this once)."""
+        if (tenant_kind, tenant_id) not in owned:  # X-3: another's enterprise or shop does not exist for them
+            raise TenantNotFound(f"no {tenant_kind} {tenant_id} among yours")
         endpoint = cls(id=endpoint_id, tenant_kind=tenant_kind, tenant_id=tenant_id,
                        url=check_url(url, allow_http=allow_http), created_at=now, created_by=created_by)
         endpoint.record(WebhookEndpointRegistered(**endpoint._ids()))
-        return endpoint, endpoint._add_secret(now, box)
+        return endpoint, endpoint._add_secret(now, sealer)
 
-    def rotate_secret(self, now: datetime, grace: timedelta, box: SecretBox) -> str:
+    def rotate_secret(self, now: datetime, grace: timedelta, sealer: Sealer) -> str:
         """A new secret; the current ones stay valid for `grace` so receivers can switch."""
         retires = (now + grace).isoformat()
         self.secrets = [{**s, "retires_at": s["retires_at"] or retires} for s in self._live(now)]
         self.record(WebhookSecretRotated(**self._ids(), previous_valid_until=now + grace))
-        return self._add_secret(now, box)
+        return self._add_secret(now, sealer)
 
     def disable(self) -> None:
         if self.active:
             self.active = False
             self.record(WebhookEndpointDisabled(**self._ids()))
 
-    def active_secrets(self, now: datetime, box: SecretBox) -> list[str]:
-        return [box.open(s["sealed"]) for s in self._live(now)]
+    def active_secrets(self, now: datetime, sealer: Sealer) -> list[str]:
+        return [sealer.open(SECRET_PURPOSE, Sealed.parse(s["sealed"])) for s in self._live(now)]
 
     def _live(self, now: datetime) -> list[dict[str, Any]]:
         return [s for s in self.secrets if s["retires_at"] is None or datetime.fromisoformat(s["retires_at"]) > now]
 
-    def _add_secret(self, now: datetime, box: SecretBox) -> str:
+    def _add_secret(self, now: datetime, sealer: Sealer) -> str:
         secret = new_secret()
+        sealed = sealer.seal(SECRET_PURPOSE, secret).text()
         # Reassigned, not appended, so the ORM sees the JSON column change.
-        self.secrets = [*self.secrets, {"sealed": box.seal(secret), "created_at": now.isoformat(), "retires_at": None}]
+        self.secrets = [*self.secrets, {"sealed": sealed, "created_at": now.isoformat(), "retires_at": None}]
         return secret
 
     def _ids(self) -> dict[str, str]:

@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from trust_common.domain import Aggregate
-
 from notifier.domain.kinds import Kind
 from notifier.domain.notification import Notification, Tenant
+from trust_common.domain import Aggregate
 
 
 class WindowSource(StrEnum):
@@ -51,7 +50,7 @@ class ConfirmationWindow(Aggregate):
     @classmethod
     def open(cls, source: WindowSource, invitation_id: str, *, invitee_account_id: str,
              initiator_account_id: str | None, tenant: Tenant, closes_at: datetime, now: datetime
-             ) -> "ConfirmationWindow":
+             ) -> ConfirmationWindow:
         return cls(id=cls.id_for(source, invitation_id), source=source, invitation_id=invitation_id,
                    invitee_account_id=invitee_account_id, initiator_account_id=initiator_account_id,
                    tenant_kind=tenant.kind, tenant_id=tenant.id, opened_at=now, closes_at=closes_at)

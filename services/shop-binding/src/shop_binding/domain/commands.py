@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trust_common.contracts.shop_binding import BindingRole, LinkEntryPoint, UnlinkDecision
-
 from shop_binding.domain.links import ControlProof
+from trust_common.contracts.shop_binding import BindingRole, LinkEntryPoint, UnlinkDecision
 
 
 @dataclass(frozen=True)

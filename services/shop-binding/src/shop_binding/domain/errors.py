@@ -114,25 +114,26 @@ class MarketNotEnabled(RuleViolation):
     slug, title, rule = "link-market-not-enabled", "Business-centre links are not available in this market", "LINK-1"
 
 
+# Not found (X-3: also what another tenant's resource is), each with its own problem type.
 class ShopNotFound(NotFound):
-    title = "No such shop"
+    slug, title = "shop-not-found", "No such shop"
 
 
 class AccountNotFound(NotFound):
-    title = "No such account"
+    slug, title = "account-not-found", "No such account"
 
 
 class InvitationNotFound(NotFound):
-    title = "No such invitation"
+    slug, title = "invitation-not-found", "No such invitation"
 
 
 class BindingNotFound(NotFound):
-    title = "No such binding"
+    slug, title = "binding-not-found", "No such binding"
 
 
 class UnlinkRequestNotFound(NotFound):
-    title = "No such unlink request"
+    slug, title = "unlink-request-not-found", "No such unlink request"
 
 
 class LinkNotFound(NotFound):
-    title = "No business-centre link"
+    slug, title = "business-centre-link-not-found", "No business-centre link"

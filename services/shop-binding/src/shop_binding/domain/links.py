@@ -5,12 +5,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
-
-from trust_common.contracts.shop_binding import BusinessCentreLinkCreated, BusinessCentreLinkRemoved, LinkEntryPoint
-from trust_common.domain import Aggregate
 
 from shop_binding.domain.errors import AlreadyLinked, LinkNotFound, MarketNotEnabled
+from trust_common.contracts.shop_binding import BusinessCentreLinkCreated, BusinessCentreLinkRemoved, LinkEntryPoint
+from trust_common.domain import Aggregate
 
 
 @dataclass(frozen=True)
@@ -20,14 +18,6 @@ class ControlProof:
 
     issued_at: int
     signature: str
-
-
-class BusinessCentreVerifier(Protocol):
-    """LINK-1: checks a control proof for one pair; raises BusinessCentreControlNotProven when it is missing,
-    stale or forged."""
-
-    def verify(self, proof: ControlProof | None, *, platform_account_id: str, business_centre_account_id: str,
-               now: datetime) -> None: ...
 
 
 class LinkStatus(StrEnum):
@@ -52,9 +42,13 @@ class BusinessCentreLink(Aggregate):
     @classmethod
     def link(cls, *, link_id: str, platform_account_id: str, business_centre_account_id: str,
              entry_point: LinkEntryPoint, market: str, enabled_markets: Collection[str],
-             link_of_account: "BusinessCentreLink | None", link_of_business_centre: "BusinessCentreLink | None",
-             now: datetime) -> "BusinessCentreLink":
-        """LINK-1: link from a recorded entry point, only in enabled markets, never to a second account."""
+             link_of_account: BusinessCentreLink | None, link_of_business_centre: BusinessCentreLink | None,
+             now: datetime) -> BusinessCentreLink:
+        """LINK-1: link from a recorded entry point, only in enabled markets, never to a second account;
+        the same pair again is the live link (nothing new)."""
+        if (link_of_account is not None and link_of_account.is_live
+                and link_of_account.business_centre_account_id == business_centre_account_id):
+            return link_of_account
         if market.upper() not in {m.upper() for m in enabled_markets}:
             raise MarketNotEnabled(f"business-centre links are not enabled in market {market}")
         for existing in (link_of_account, link_of_business_centre):

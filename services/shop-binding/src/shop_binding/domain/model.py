@@ -5,12 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from trust_common.contracts.shop_binding import BindingEndReason, BindingRole, PendingReason
-
 from shop_binding.domain.errors import (
-    BindingNotActive, BindingNotPending, InvitationExpired, InvitationNotPending, UnbindTooEarly,
+    BindingNotActive,
+    BindingNotPending,
+    InvitationExpired,
+    InvitationNotPending,
+    UnbindTooEarly,
     UnlinkRequestAnswered,
 )
+from trust_common.contracts.shop_binding import BindingEndReason, BindingRole, PendingReason
 
 CONFIRMATION_WINDOW = timedelta(hours=48)  # SHOP-6
 UNBIND_HOLD = timedelta(hours=24)  # SHOP-3
@@ -44,7 +47,7 @@ class Capabilities:
     add_from_shop: bool
 
     @classmethod
-    def of(cls, role: BindingRole) -> "Capabilities":
+    def of(cls, role: BindingRole) -> Capabilities:
         return cls(products_synced_to_showcase=role == BindingRole.OFFICIAL, add_from_shop=True)
 
 

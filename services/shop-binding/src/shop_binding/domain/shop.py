@@ -8,31 +8,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from trust_common.contracts.platform import AccountSnapshot, ShopOnboarding, ShopSnapshot
-from trust_common.contracts.shop_binding import (
-    BindingEndReason, BindingRole, ShopBindingCreated, ShopBindingEnded, ShopBindingPending,
-    ShopInvitationConfirmed, ShopInvitationDeclined, ShopInvitationLapsed, ShopInvitationSent,
-    ShopInvitationWithdrawn, UnlinkAnswered, UnlinkDecision, UnlinkRequested,
-)
-from trust_common.domain import Aggregate
-
-from shop_binding.domain import checks
+from shop_binding.domain import policies
 from shop_binding.domain.errors import (
-    BindingNotActive, BindingNotFound, ChannelBindingLimitReached, ConfirmationFailed, DuplicateInvitation, InvitationNotFound,
-    NotEligible, OfficialUnbindLimitReached, SlotsFull, UnlinkRequestAlreadyOpen, UnlinkRequestNotFound,
+    BindingNotActive,
+    BindingNotFound,
+    ChannelBindingLimitReached,
+    ConfirmationFailed,
+    DuplicateInvitation,
+    Failure,
+    InvitationNotFound,
+    NotEligible,
+    OfficialUnbindLimitReached,
+    SlotsFull,
+    UnlinkRequestAlreadyOpen,
+    UnlinkRequestNotFound,
 )
 from shop_binding.domain.model import Binding, BindingStatus, Invitation, InvitationStatus, UnlinkRequest, UnlinkStatus
+from trust_common.contracts.platform import AccountSnapshot, ShopSnapshot
+from trust_common.contracts.shop_binding import (
+    BindingEndReason,
+    BindingRole,
+    ShopBindingCreated,
+    ShopBindingEnded,
+    ShopBindingPending,
+    ShopInvitationConfirmed,
+    ShopInvitationDeclined,
+    ShopInvitationLapsed,
+    ShopInvitationSent,
+    ShopInvitationWithdrawn,
+    UnlinkAnswered,
+    UnlinkDecision,
+    UnlinkRequested,
+)
+from trust_common.domain import Aggregate
 
 OFFICIAL_UNBIND_LIMIT = 3  # SHOP-7, over the shop's whole history
 CHANNEL_BINDING_LIMIT = 10  # SHOP-8, within any rolling window
 CHANNEL_WINDOW = timedelta(days=180)
-
-
-def slot_capacity(onboarding: ShopOnboarding, role: BindingRole) -> int:
-    """SHOP-1: open recruitment binds 1 official; an invited shop 1 official + 4 channel."""
-    if role == BindingRole.OFFICIAL:
-        return 1
-    return 4 if onboarding == ShopOnboarding.INVITED else 0
 
 
 @dataclass(frozen=True)
@@ -61,18 +73,18 @@ class Shop(Aggregate):
     def ledger(self, facts: ShopSnapshot, now: datetime) -> Ledger:
         window = self._channel_bindings_in_window(now)
         return Ledger(
-            official_capacity=slot_capacity(facts.onboarding, BindingRole.OFFICIAL),
+            official_capacity=policies.slot_capacity(facts.onboarding, BindingRole.OFFICIAL),
             official_used=len(self._occupying(BindingRole.OFFICIAL)),
-            channel_capacity=slot_capacity(facts.onboarding, BindingRole.CHANNEL),
+            channel_capacity=policies.slot_capacity(facts.onboarding, BindingRole.CHANNEL),
             channel_used=len(self._occupying(BindingRole.CHANNEL)),
             official_unbinds_used=self.official_unbinds_used,
             channel_bindings_used=len(window),
             next_channel_binding_frees_at=window[0] + CHANNEL_WINDOW if window else None)
 
     def eligibility(self, facts: ShopSnapshot, account: AccountSnapshot, *, bound_shop_id: str | None,
-                    now: datetime) -> list[checks.Failure]:
+                    now: datetime) -> list[Failure]:
         """SHOP-5: every failed condition for inviting this account."""
-        return checks.eligibility_failures(account, facts, bound_shop_id=bound_shop_id, today=_today(now))
+        return policies.eligibility_failures(account, facts, bound_shop_id=bound_shop_id, today=_today(now))
 
     def binding(self, binding_id: str) -> Binding:
         for binding in self.bindings:
@@ -109,12 +121,12 @@ class Shop(Aggregate):
         a SHOP-10 reason leaves the binding in `binding`."""
         invitation = self._creators_invitation(invitation_id, account.account_id)
         invitation.require_answerable(now)
-        failures = checks.confirmation_failures(account, facts, bound_shop_id=bound_shop_id,
+        failures = policies.confirmation_failures(account, facts, bound_shop_id=bound_shop_id,
                                                 network_country=network_country, today=_today(now))
         if failures:
             raise ConfirmationFailed(failures)
         self._require_room(facts, invitation.role, now)
-        binding = Binding(binding_id, invitation, checks.pending_reason(account, facts), now)
+        binding = Binding(binding_id, invitation, policies.pending_reason(account, facts), now)
         self.bindings.append(binding)
         invitation.close(InvitationStatus.CONFIRMED, now)
         invitation.binding_id = binding_id
@@ -162,6 +174,10 @@ class Shop(Aggregate):
         binding.complete(now)
         self._record_created(binding)
         return binding
+
+    def resolve_pending(self, binding_id: str, *, complete: bool, now: datetime) -> Binding:
+        """SHOP-10: support completes a binding waiting in `binding` once its reason is fixed, or rejects it."""
+        return self.complete_pending(binding_id, now) if complete else self.reject_pending(binding_id, now)
 
     def reject_pending(self, binding_id: str, now: datetime) -> Binding:
         binding = self.binding(binding_id)
@@ -213,7 +229,7 @@ class Shop(Aggregate):
         self.record(ShopBindingEnded(**_binding_fields(binding), reason=reason, ended_at=now))
 
     def _require_room(self, facts: ShopSnapshot, role: BindingRole, now: datetime) -> None:
-        capacity = slot_capacity(facts.onboarding, role)
+        capacity = policies.slot_capacity(facts.onboarding, role)
         if len(self._occupying(role)) >= capacity:  # SHOP-1
             raise SlotsFull(f"the shop ({facts.onboarding} onboarding) has {capacity} {role} slot(s), none free")
         if role == BindingRole.CHANNEL:  # SHOP-8

@@ -30,10 +30,9 @@ def upgrade() -> None:
     rows = bind.execute(sa.text("SELECT id, face_matched, face_score FROM employee_accounts "
                                 "WHERE face_checked_at IS NOT NULL AND face_score IS NOT NULL")).all()
     if rows:
-        from employee_accounts.dependencies import FACE_CHECK
-        from employee_accounts.domain.account import FaceResult
+        from employee_accounts.adapters.vault import FACE_CHECK, PersonalDataVault
+        from employee_accounts.domain.values import FaceResult
         from employee_accounts.settings import Settings
-        from employee_accounts.vault import PersonalDataVault
 
         vault = PersonalDataVault.from_settings(Settings())
         for row in rows:

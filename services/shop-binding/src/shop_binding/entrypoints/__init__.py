@@ -1,1 +1,0 @@
-"""Process entry points: API, worker, migrations."""

@@ -1,0 +1,1 @@
+"""HTTP routes per audience (merchant, creator, support, business-centre links), their dependencies and schemas."""
