@@ -1,6 +1,6 @@
 """Ceilings measured in the harness process with the raw parts: C4 a raw idempotent acks=all
-aiokafka producer, C5 a raw SKIP LOCKED claim loop, L1 one commit, L2 a Kafka produce→consume
-round trip, and the cost of the timer poller's claim statement at two pending-set sizes."""
+aiokafka producer, L1 one commit, L2 a Kafka produce→consume round trip; and the statements of
+C5 (a raw SKIP LOCKED claim loop) and of the timer poller's claim, timed in `benchmarks.timers`."""
 from __future__ import annotations
 
 import asyncio
@@ -15,12 +15,13 @@ from bench.harness.stack import KAFKA
 
 CLONED = ("shops", "invitations", "timers", "aggregate_sequences", "outbox")
 
-# The timer poller's claim as the service issues it today (libs/common timers.TimerPoller):
-# mirrored here so its cost can be timed alone; update it when the poller's claim changes.
+# The timer poller's claim as the service issues it today (libs/common timers.TimerPoller.fire_batch,
+# a batch of `timer_batch_size` = 100): mirrored here so its cost can be timed alone; update it
+# when the poller's claim changes.
 SERVICE_CLAIM = """
-    SELECT * FROM bench_ceiling.timers
+    SELECT *, xmin::text AS row_version FROM bench_ceiling.timers
     WHERE status = 'pending' AND due_at <= now() AND kind = ANY($1::text[])
-    ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
+    ORDER BY due_at, id LIMIT 100 FOR UPDATE SKIP LOCKED
 """
 RAW_CLAIM = """
     UPDATE bench_ceiling.timers SET status = 'fired', fired_at = now()
@@ -68,47 +69,6 @@ async def fill_timers(connection: asyncpg.Connection, table: str, *, pending: in
             FROM generate_series(1, $4) g RETURNING id)
         SELECT min(id) AS lo, max(id) AS hi FROM ins""", TIMER_KIND, key_prefix, payload, due, due_in_seconds)
     return row["lo"], row["hi"]
-
-
-async def c5_claim_loop(database: str, *, pending: int, due: int) -> float:
-    """Rows per second one connection claims with batched SKIP LOCKED updates."""
-    connection = await asyncpg.connect(database)
-    try:
-        await connection.execute("TRUNCATE bench_ceiling.timers")
-        await fill_timers(connection, "bench_ceiling.timers", pending=pending, due=due, payload="{}", key_prefix="c5")
-        await connection.execute("ANALYZE bench_ceiling.timers")
-        started, claimed = time.perf_counter(), 0
-        while True:
-            status = await connection.execute(RAW_CLAIM)
-            taken = int(status.split()[-1])
-            if taken == 0:
-                break
-            claimed += taken
-        return claimed / (time.perf_counter() - started)
-    finally:
-        await connection.close()
-
-
-async def claim_cost_ms(database: str, *, pending: int, due: int, repeats: int = 200) -> float:
-    """Median milliseconds of the service's claim statement with `due` due and `pending` pending timers."""
-    connection = await asyncpg.connect(database)
-    try:
-        await connection.execute("TRUNCATE bench_ceiling.timers")
-        await fill_timers(connection, "bench_ceiling.timers", pending=pending, due=due, payload="{}", key_prefix="cc")
-        await connection.execute("ANALYZE bench_ceiling.timers")
-        statement = await connection.prepare(SERVICE_CLAIM)
-        samples = []
-        for _ in range(repeats):
-            transaction = connection.transaction()
-            await transaction.start()
-            started = time.perf_counter()
-            await statement.fetchrow([TIMER_KIND])
-            samples.append((time.perf_counter() - started) * 1000)
-            await transaction.rollback()  # leave the row unclaimed: every sample sees the same table
-        return statistics.median(samples)
-    finally:
-        await connection.execute("TRUNCATE bench_ceiling.timers")
-        await connection.close()
 
 
 async def l1_commit_ms(database: str, commits: int = 200) -> float:
