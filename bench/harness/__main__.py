@@ -93,15 +93,26 @@ def start(stack: Stack, names: list[str]) -> None:
                                for kind in ("api", "worker")])
 
 
-async def reader_invitations(world: World) -> None:
-    """The reads arms list a creator with 20 invitations, made through the API."""
-    async with httpx.AsyncClient(base_url=b.API, timeout=30) as client:
+async def reader_invitations(world: World, stack: Stack) -> None:
+    """The reads arms list a creator with 20 invitations, made through the API; then every API the
+    harness started answers a few writes and reads, so no arm pays for a cold process."""
+    async with httpx.AsyncClient(base_url=b.API, timeout=60) as client:
         for shop in world.shops[:20]:
             response = await client.post(f"/v1/shops/{shop}/invitations",
                                          json={"creator_account_id": b.READER, "role": "channel"},
                                          headers={"Authorization": f"Bearer {world.merchant_tokens[shop]}"})
             if response.status_code != 201:
                 raise RuntimeError(f"could not invite the reader: {response.status_code} {response.text}")
+    reader = {"Authorization": f"Bearer {world.creator_tokens[b.READER]}"}
+    for name, process in stack.processes.items():
+        if not name.startswith("shop-binding-api") and name != "ceiling":
+            continue
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{process.port}", timeout=60) as client:
+            for path, token, body in world.invitations(5, space="ceiling" if name == "ceiling" else "service"):
+                await client.post(path, content=body, headers={"Authorization": f"Bearer {token}",
+                                                               "Content-Type": "application/json"})
+            for _ in range(5):
+                await client.get("/v1/me/invitations", headers=reader)
 
 
 async def main(argv: list[str]) -> int:
@@ -120,7 +131,7 @@ async def main(argv: list[str]) -> int:
         print(f"preparing databases, topics and data ({', '.join(names)})", flush=True)
         await prepare(stack, names, world, profile)
         start(stack, names)
-        await reader_invitations(world)
+        await reader_invitations(world, stack)
         context = b.Context(stack, world, profile, results)
         for name in names:
             print(f"== {name}", flush=True)

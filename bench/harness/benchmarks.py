@@ -140,6 +140,7 @@ def quantile(values: list[float], q: float) -> float:
 
 
 async def rated(ctx: Context, rate: float, seconds: float) -> list[Sent]:
+    rate = max(rate, 0.2)  # a max rate measured as 0 (a stalled API) still gets a trickle, not a crash
     requests = ctx.world.invitations(max(1, int(rate * seconds)))
     return await open_loop(API, requests, rate, idempotency_prefix=f"r{uuid.uuid4().hex[:12]}")
 
