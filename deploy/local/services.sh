@@ -5,6 +5,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 VENV="$ROOT/.venv"
+# Settings have no default environment: the local stack says it is development.
+export TRUST_ENVIRONMENT=development
 # service  api-port  worker-port
 SERVICES=(
   "certification 8101 9101"

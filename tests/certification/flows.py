@@ -1,19 +1,26 @@
 """Flows for integration tests: accounts in the projection, clients per role, common journeys."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
 
-from certification.orm import fee_ledger
+from certification.orm import fee_ledger, sister_app_certifications
 from trust_common.auth import Role
-from trust_common.contracts.platform import AccountRegistered, AccountSnapshot
+from trust_common.contracts.platform import (
+    AccountRegistered,
+    AccountSnapshot,
+    SisterAppCertificationChanged,
+    SisterAppProfile,
+)
 from trust_common.events import EventEnvelope
+from trust_common.platform import PlatformPublisher
 from trust_common.projections import project_account
 from trust_common.schema import outbox
 from trust_common.testing.platform import account_snapshot, new_id
-from trust_common.testing.services import ServiceUnderTest
+from trust_common.testing.services import ServiceUnderTest, eventually
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -21,16 +28,41 @@ BRAND = "Acme Coffee"
 
 
 async def seed_account(service: ServiceUnderTest, account_id: str | None = None, *,
-                       username: str = f"{BRAND} Official", **facts: object) -> AccountSnapshot:
-    """Put an account in the service's platform projection as the consumer would."""
+                       username: str = f"{BRAND} Official", avatar_url: str = "https://img/a.png",
+                       sequence: int = 1, **facts: object) -> AccountSnapshot:
+    """Put an account in the service's platform projection as the consumer would (a later `sequence`
+    replaces an earlier snapshot of the same account)."""
     account = account_snapshot(account_id or new_id("acc"), username=username, country="CN",
-                               avatar_url="https://img/a.png", **facts)
+                               avatar_url=avatar_url, **facts)
     envelope = EventEnvelope.wrap(AccountRegistered(account_id=account.account_id, account=account),
-                                  source="platform", sequence=1, occurred_at=service.clock.now())
+                                  source="platform", sequence=sequence, occurred_at=service.clock.now())
     async with service.runtime.uow() as uow:
         await project_account(envelope.parse(), envelope, uow)  # type: ignore[arg-type]
         await uow.commit()
     return account
+
+
+def sister_login(sister_account_id: str) -> list[dict[str, str]]:
+    """CERT-9: the account's login methods include this sister-app account."""
+    return [{"kind": "sister_app", "reference": sister_account_id}]
+
+
+async def sister_certification(platform: PlatformPublisher, service: ServiceUnderTest, reference: str,
+                               sister_account_id: str, valid_until: datetime, *, status: str = "active",
+                               username: str = f"{BRAND} Toutiao", avatar_url: str = "https://tt/a.png") -> None:
+    """Publish the sister app's certification fact on the real bus and wait until the service projected it."""
+    envelope = await platform.publish(SisterAppCertificationChanged(
+        reference=reference, sister_account_id=sister_account_id, status=status, valid_until=valid_until,
+        enterprise_name="Acme Coffee Co., Ltd.", display_name=BRAND,
+        profile=SisterAppProfile(username=username, avatar_url=avatar_url)))
+
+    async def projected() -> bool:
+        async with service.runtime.sessions() as session:
+            sequence = (await session.execute(select(sister_app_certifications.c.sequence).where(
+                sister_app_certifications.c.reference == reference))).scalar()
+        return sequence is not None and sequence >= envelope.sequence
+
+    await eventually(projected)
 
 
 def holder(service: ServiceUnderTest, account_id: str) -> httpx.AsyncClient:
@@ -76,6 +108,14 @@ async def event_types(service: ServiceUnderTest, application_id: str) -> list[st
         rows = await session.execute(select(outbox.c.event_type).where(outbox.c.message_key == application_id)
                                      .order_by(outbox.c.id))
         return [r[0] for r in rows]
+
+
+async def event_data(service: ServiceUnderTest, aggregate_id: str, event_type: str) -> list[dict]:
+    """The data of the events of one type written for an aggregate, in order (through the outbox)."""
+    async with service.runtime.sessions() as session:
+        rows = await session.execute(select(outbox.c.envelope).where(
+            outbox.c.message_key == aggregate_id, outbox.c.event_type == event_type).order_by(outbox.c.id))
+        return [r[0]["data"] for r in rows]
 
 
 async def ledger_lines(service: ServiceUnderTest, application_id: str) -> int:

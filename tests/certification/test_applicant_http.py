@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import pytest
 
 from certification.domain import commands, errors
-from certification.domain.records import SisterCertification
 from certification.domain.states import Actor
 from certification.handlers import applications
 from trust_common.auth import Role
 from trust_common.contracts.certification import DocumentKind
 
 from tests.certification.flows import (
+    BRAND,
     PDF,
     PNG,
     auditor,
@@ -166,6 +165,8 @@ async def test_a_second_fee_is_never_charged_when_submit_is_raced_or_retried(cer
     codes = sorted(r.status_code for r in responses)
     assert codes.count(200) == 1 and all(c == 409 for c in codes if c != 200), [r.text for r in responses]
     assert retried.status_code == 409
+    # Issue 15: the loser of the race (and the retry) is told which rule refused it: CERT-4, charged once.
+    assert {r.json()["rule"] for r in [*responses, retried] if r.status_code == 409} == {"CERT-4"}
     assert await ledger_lines(certification, app["id"]) == 1
     assert payments.attempts.count(f"certification-fee:{app['id']}") == 1  # type: ignore[attr-defined]
 
@@ -215,6 +216,49 @@ async def test_an_inconsistent_profile_is_refused_at_submission(certification):
     assert response.json()["errors"][0]["target"] == "display_name"
 
 
+async def test_a_bare_substring_of_the_username_is_a_mismatch(certification):
+    """CERT-2 decision: "Acme Coffee" inside "NotAcme Coffee" is refused; a whole word passes."""
+    account = await seed_account(certification, username="NotAcme Coffee")
+    async with holder(certification, account.account_id) as client:
+        app = await enterprise_draft(client)
+        response = await client.post(f"/v1/applications/{app['id']}/submit")
+    assert (response.status_code, response.json()["rule"]) == (422, "CERT-2")
+
+
+async def test_the_auditor_sees_the_profile_snapshot_and_the_name_check(certification):
+    """CERT-2 decision: the result of the pre-check and the full snapshot (username, avatar, signature) are on
+    the application the auditor reviews; the fee is on it too (issue 15)."""
+    account = await seed_account(certification, signature="We roast in Shanghai")
+    async with holder(certification, account.account_id) as client:
+        app = await enterprise_draft(client)
+        submitted = (await client.post(f"/v1/applications/{app['id']}/submit")).json()
+    async with auditor(certification) as client:
+        seen = (await client.get(f"/v1/applications/{app['id']}")).json()
+    assert seen["profile"] == {"username": f"{BRAND} Official", "avatar_url": "https://img/a.png",
+                               "signature": "We roast in Shanghai", "name_check": "whole_word", "sister_app": None}
+    assert seen["fee"]["amount_cny"] == 300 and seen["fee"]["currency"] == "CNY" and not seen["fee"]["refundable"]
+    assert seen["fee"]["charged_at"] == submitted["fee"]["charged_at"] is not None
+
+
+async def test_a_superseded_document_is_no_longer_downloadable_and_its_file_is_gone(certification):
+    """Issue 13 (CERT-3: documents used only for this certification): a replaced upload is not served (404)
+    and its stored file is deleted; the current version still is."""
+    account = await seed_account(certification)
+    async with holder(certification, account.account_id) as client:
+        app = await enterprise_draft(client)
+        url = f"/v1/applications/{app['id']}/documents/business_licence"
+        first = (await client.get(f"/v1/applications/{app['id']}")).json()["documents"]
+        old = next(d for d in first if d["kind"] == "business_licence")
+        files_before = stored_files(certification)
+        new = (await client.put(url, content=PNG)).json()
+        old_read = await client.get(f"/v1/applications/{app['id']}/documents/{old['id']}")
+        new_read = await client.get(f"/v1/applications/{app['id']}/documents/{new['id']}")
+    assert old_read.status_code == 404 and old_read.json()["type"].endswith("document-not-found")
+    assert new_read.status_code == 200 and new_read.content == PNG
+    files_after = stored_files(certification)
+    assert len(files_before - files_after) == 1 and len(files_after - files_before) == 1
+
+
 async def test_an_account_unknown_to_the_platform_projection_cannot_apply(certification):
     """CERT-2: the profile snapshot comes from the platform-accounts projection."""
     async with holder(certification, new_id("acc")) as client:
@@ -240,18 +284,6 @@ async def test_concurrent_starts_open_exactly_one_application(certification):
     assert sorted(r.status_code for r in responses) == [201] + [409] * 5, [r.text for r in responses]
     assert {r.json()["rule"] for r in responses if r.status_code == 409} == {"CERT-1"}
     assert len(listed) == 1
-
-
-async def test_concurrent_sister_app_syncs_create_one_certification(certification, clock):
-    """CERT-9 with CERT-1: racing syncs of one certification leave exactly one."""
-    account = await seed_account(certification)
-    directory = certification.adapters.sister_app
-    directory.register(account.account_id, SisterCertification(  # type: ignore[attr-defined]
-        f"toutiao-{account.account_id}", "Acme Coffee Co., Ltd.", "Acme Coffee", clock.now() + timedelta(days=90)))
-    async with holder(certification, account.account_id) as client:
-        responses = await asyncio.gather(*[client.post("/v1/certifications/sync", json={
-            "source_reference": f"toutiao-{account.account_id}"}) for _ in range(4)])
-    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409], [r.text for r in responses]
 
 
 async def test_the_upload_streams_with_no_transaction_open_and_attaches_afterwards(certification):

@@ -62,7 +62,7 @@ def test_submission_stores_a_snapshot_of_the_profile():
     app = complete(draft())
     app.submit(profile(username="ACME coffee shop", signature="we roast"), CALENDAR, HOLDER, MONDAY)
     assert app.profile_snapshot == {"username": "ACME coffee shop", "avatar_url": "https://img/1.png",
-                                    "signature": "we roast"}
+                                    "signature": "we roast", "name_check": "whole_word"}
 
 
 def test_required_documents_are_the_licence_and_the_sealed_letter():
@@ -141,10 +141,11 @@ def test_every_change_leaves_a_line_in_the_audit_trail():
 
 
 def test_submitting_twice_is_refused():
-    """CERT-4: a retried submit cannot reach the fee again."""
+    """CERT-4: a retried submit cannot reach the fee again; the refusal names CERT-4."""
     app = submitted()
-    with pytest.raises(errors.WrongStatus):
+    with pytest.raises(errors.AlreadySubmitted) as refused:
         app.submit(profile(), CALENDAR, HOLDER, MONDAY)
+    assert refused.value.rule_id == "CERT-4" and refused.value.status == 409
 
 
 def test_only_an_account_the_platform_told_us_about_may_apply_and_only_once_per_type():

@@ -11,6 +11,7 @@ from trust_common.contracts.certification import (
     BadgeSuspended,
     CancelledBy,
     CertificationCancelled,
+    CertificationExpired,
     CertificationRenewed,
     CertificationType,
     Channel,
@@ -214,34 +215,112 @@ def test_approving_a_renewal_renews_the_certification_it_replaces():
     assert current.status == Status.RENEWED and renewal.valid_until == datetime(2028, 3, 2, 10, 0, tzinfo=UTC)
 
 
-def source(valid_until: datetime = datetime(2026, 9, 1, tzinfo=UTC)) -> SisterCertification:
-    return SisterCertification("toutiao-1", "Acme Coffee Co., Ltd.", "Acme Coffee", valid_until)
+SISTER_LOGIN = [{"kind": "sister_app", "reference": "tt-acc-1"}]
+
+
+def source(valid_until: datetime = datetime(2026, 9, 1, tzinfo=UTC), status: str = "active",
+           **profile_facts: str) -> SisterCertification:
+    """The sister app's certification "toutiao-1", held by its account tt-acc-1 (CERT-9)."""
+    sister_profile = {"username": "Acme Coffee", "avatar_url": "https://tt/a.png", "signature": "", **profile_facts}
+    return SisterCertification("toutiao-1", "Acme Coffee Co., Ltd.", "Acme Coffee", valid_until, "tt-acc-1",
+                               status, sister_profile)
+
+
+def synced(valid_until: datetime = datetime(2026, 9, 1, tzinfo=UTC)) -> Application:
+    app = Application.sync_from_sister_app("acc-holder", source(valid_until), profile(login_methods=SISTER_LOGIN),
+                                           HOLDER, MONDAY, open_exists=False)
+    events_of(app)
+    return app
 
 
 def test_a_sister_app_certification_syncs_without_fee_or_review_and_lasts_as_long_as_its_source():
     """CERT-9."""
-    app = Application.sync_from_sister_app("acc-holder", source(), profile(), HOLDER, MONDAY, open_exists=False)
+    app = Application.sync_from_sister_app("acc-holder", source(), profile(login_methods=SISTER_LOGIN), HOLDER,
+                                           MONDAY, open_exists=False)
     assert app.status == Status.CERTIFIED and app.channel == Channel.SISTER_APP_SYNC
     assert app.valid_until == datetime(2026, 9, 1, tzinfo=UTC) and app.badge_active
+    assert app.source_reference == "toutiao-1" and app.fee_charged_cny == 0
     assert events_of(app) == ["ApplicationStarted", "ApplicationApproved"]
 
 
 def test_sync_needs_consistent_profiles_and_a_current_source():
-    """CERT-9."""
+    """CERT-9: both usernames carry the certified name (CERT-2's check); the source is active and current."""
+    linked = profile(login_methods=SISTER_LOGIN)
     with pytest.raises(errors.SyncRefused):
-        Application.sync_from_sister_app("acc-holder", source(), profile(username="someone else"), HOLDER, MONDAY,
+        Application.sync_from_sister_app("acc-holder", source(), profile(username="someone else",
+                                                                         login_methods=SISTER_LOGIN),
+                                         HOLDER, MONDAY, open_exists=False)
+    with pytest.raises(errors.SyncRefused):
+        Application.sync_from_sister_app("acc-holder", source(username="NotAcme Coffee"), linked, HOLDER, MONDAY,
                                          open_exists=False)
     with pytest.raises(errors.SyncRefused):
-        Application.sync_from_sister_app("acc-holder", source(MONDAY), profile(), HOLDER, MONDAY, open_exists=False)
-
-
-def test_sync_needs_an_associated_source_and_no_open_enterprise_application():
-    """CERT-9 (the directory associates the certification with the account), with CERT-1."""
+        Application.sync_from_sister_app("acc-holder", source(MONDAY), linked, HOLDER, MONDAY, open_exists=False)
     with pytest.raises(errors.SyncRefused):
-        Application.sync_from_sister_app("acc-holder", None, profile(), HOLDER, MONDAY, open_exists=False)
+        Application.sync_from_sister_app("acc-holder", source(status="cancelled"), linked, HOLDER, MONDAY,
+                                         open_exists=False)
+
+
+def test_sync_needs_the_sister_app_account_to_be_a_login_method_of_the_account():
+    """CERT-9 decision: without the sister-app account among the account's login methods, no sync."""
+    with pytest.raises(errors.SyncRefused) as refused:
+        Application.sync_from_sister_app("acc-holder", source(), profile(), HOLDER, MONDAY, open_exists=False)
+    assert "login method" in refused.value.detail
+    other = [{"kind": "sister_app", "reference": "tt-someone-else"}]
+    with pytest.raises(errors.SyncRefused):
+        Application.sync_from_sister_app("acc-holder", source(), profile(login_methods=other), HOLDER, MONDAY,
+                                         open_exists=False)
+
+
+def test_sync_needs_a_known_source_and_no_open_enterprise_application():
+    """CERT-9 (the sister app told us about the certification), with CERT-1."""
+    with pytest.raises(errors.SyncRefused):
+        Application.sync_from_sister_app("acc-holder", None, profile(login_methods=SISTER_LOGIN), HOLDER, MONDAY,
+                                         open_exists=False)
     with pytest.raises(errors.OpenApplicationExists) as refused:
-        Application.sync_from_sister_app("acc-holder", source(), profile(), HOLDER, MONDAY, open_exists=True)
+        Application.sync_from_sister_app("acc-holder", source(), profile(login_methods=SISTER_LOGIN), HOLDER,
+                                         MONDAY, open_exists=True)
     assert refused.value.rule_id == "CERT-9"
+
+
+def test_the_sources_renewal_extends_the_synced_certification():
+    """CERT-9 decision: renewed in the sister app → the same certification, a later end (CertificationRenewed
+    with renewal_of = itself); an unchanged fact changes nothing."""
+    app = synced()
+    assert not app.follow_source(source(), CALENDAR, SYSTEM, MONDAY)
+    assert app.follow_source(source(datetime(2027, 9, 1, tzinfo=UTC)), CALENDAR, SYSTEM, MONDAY)
+    assert app.valid_until == datetime(2027, 9, 1, tzinfo=UTC) and app.status == Status.CERTIFIED
+    renewed = app.pull_events()
+    assert [type(e).__name__ for e in renewed] == ["CertificationRenewed"]
+    assert renewed[0].renewal_of == app.id  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("ended", ["cancelled", "expired"])
+def test_the_sources_cancellation_or_expiry_ends_the_synced_certification(ended):
+    """CERT-9 decision: its cancellation or expiry in the sister app ends ours; the badge goes."""
+    app = synced()
+    assert app.follow_source(source(status=ended), CALENDAR, SYSTEM, MONDAY)
+    assert app.status == Status.EXPIRED and not app.badge_active
+    [expired] = app.pull_events()
+    assert isinstance(expired, CertificationExpired) and expired.ended_with_source == f"source_{ended}"
+    assert not app.follow_source(source(datetime(2027, 9, 1, tzinfo=UTC)), CALENDAR, SYSTEM, MONDAY)  # ended
+
+
+def test_a_divergent_sister_app_profile_sends_the_synced_certification_to_re_review():
+    """CERT-9 decision: the two profiles diverge (the sister-app avatar or username changed) → re-review as
+    CERT-2: in audit, the badge kept for 2 working days."""
+    app = synced()
+    assert app.follow_source(source(avatar_url="https://tt/other.png"), CALENDAR, SYSTEM, MONDAY)
+    assert app.status == Status.SUBMITTED and app.profile_changed and app.badge_active
+    [opened] = app.pull_events()
+    assert isinstance(opened, ReReviewOpened) and opened.changed_fields == ["sister_app.avatar_url"]
+    assert app.profile_snapshot["sister_app"]["avatar_url"] == "https://tt/other.png"
+
+
+def test_a_synced_certification_follows_only_its_own_source():
+    """CERT-9: another sister-app certification's facts change nothing."""
+    app = synced()
+    other = SisterCertification("toutiao-2", "X", "X", MONDAY, "tt-acc-9", "cancelled", {})
+    assert not app.follow_source(other, CALENDAR, SYSTEM, MONDAY) and app.status == Status.CERTIFIED
 
 
 def test_an_enterprise_certification_can_be_cancelled_and_its_data_is_kept():

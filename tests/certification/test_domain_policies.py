@@ -72,3 +72,45 @@ def test_real_name_is_cancelled_only_by_the_account_being_deleted():
             policies.check_cancel(CertificationType.REAL_NAME, by)
     policies.check_cancel(CertificationType.REAL_NAME, CancelledBy.ACCOUNT_DELETED)
     policies.check_cancel(CertificationType.PERSONAL, CancelledBy.HOLDER)
+
+
+@pytest.mark.parametrize(("display_name", "username", "result"), [
+    ("Acme Coffee", "acme coffee", "exact"),
+    ("acme coffee", "AcmeCoffee", "exact"),  # spacing removed
+    ("ＡＣＭＥ", "acme", "exact"),  # NFKC: full-width letters
+    ("Acme", "Acme Official", "whole_word"),
+    ("Acme Coffee", "The ACME  COFFEE shop", "whole_word"),
+    ("Acme", "@acme_official", "whole_word"),
+    ("星巴克", "星巴克官方", "whole_word"),  # written without spaces: no word to continue
+    ("Acme", "NotAcme", None),  # a bare substring is a mismatch
+    ("Acme", "Acme2", None),
+    ("Acme", "Acmeshop", None),
+    ("", "anything", None),
+])
+def test_the_name_pre_check_wants_the_same_name_or_a_whole_word(display_name, username, result):
+    """CERT-2 decision (submission): equal after NFKC, case-fold and spacing removed, or a whole word."""
+    from certification.domain.requirements import name_check
+
+    assert name_check(display_name, username) == result
+
+
+def test_the_applicant_is_refused_a_bare_substring_and_the_auditor_sees_the_check():
+    """CERT-2 decision: "Acme" in "NotAcme" is refused; a pass keeps the full snapshot and the result."""
+    with pytest.raises(errors.ProfileInconsistent) as refused:
+        policies.check_applicant(CertificationType.ENTERPRISE, "Acme", profile(username="NotAcme"))
+    assert refused.value.rule_id == "CERT-2"
+    shown = policies.check_applicant(CertificationType.ENTERPRISE, "Acme", profile(username="Acme Official",
+                                                                                   signature="we roast"))
+    assert shown == {"username": "Acme Official", "avatar_url": "https://img/1.png", "signature": "we roast",
+                     "name_check": "whole_word"}
+
+
+def test_nobody_reviews_their_own_application():
+    """CERT-5/CERT-6 (issue 13): the applicant account, or an admin of that enterprise, may not review it."""
+    policies.check_independent("acc-1", {"auditor-1"})
+    with pytest.raises(errors.OwnApplication) as refused:
+        policies.check_independent("acc-1", {"auditor-1", "acc-1"})
+    assert (refused.value.status, refused.value.rule_id) == (403, "CERT-5")
+    with pytest.raises(errors.OwnApplication) as refused:
+        policies.check_independent("ent-1", {"someone", "ent-1"}, rule="CERT-6")
+    assert refused.value.rule_id == "CERT-6"

@@ -33,9 +33,12 @@ from tests.certification.builders import (
 
 
 def test_review_is_due_two_working_days_after_submission():
-    """CERT-5."""
-    friday = datetime(2026, 3, 6, 16, 0, tzinfo=UTC)
-    assert submitted(now=friday).review_due_at == datetime(2026, 3, 10, 16, 0, tzinfo=UTC)
+    """CERT-5: counted in Shanghai: Friday 14:00 there is due Tuesday 14:00; Friday 16:00 UTC is already
+    Saturday in Shanghai, so it is due Monday 16:00 UTC (Tuesday 00:00 there)."""
+    friday = datetime(2026, 3, 6, 6, 0, tzinfo=UTC)
+    assert submitted(now=friday).review_due_at == datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
+    friday_evening = datetime(2026, 3, 6, 16, 0, tzinfo=UTC)
+    assert submitted(now=friday_evening).review_due_at == datetime(2026, 3, 9, 16, 0, tzinfo=UTC)
 
 
 def test_a_claimed_review_cannot_be_taken_by_another_auditor_while_leased():
@@ -167,6 +170,7 @@ def test_a_failed_application_reopens_within_thirty_days_without_a_new_fee():
     app = in_review()
     app.reject(AUDITOR, [reason()], MONDAY)
     app.miss_correction_deadline(1, SYSTEM, MONDAY + timedelta(days=10))
+    app.attach_document(document(app, DocumentKind.BUSINESS_LICENCE), HOLDER, MONDAY + timedelta(days=39))
     app.reopen(CALENDAR, HOLDER, MONDAY + timedelta(days=39))
     assert app.status == Status.SUBMITTED and app.submission_number == 2
 
@@ -190,3 +194,79 @@ def test_approval_certifies_an_enterprise_for_one_year_and_personal_without_end(
     assert app.status == Status.CERTIFIED and app.badge_active
     assert app.valid_until == datetime(2027, 3, 2, 10, 0, tzinfo=UTC)
     assert certified(CertificationType.PERSONAL).valid_until is None
+
+
+def _failed_on(targets: list[RejectionReason], at: datetime = MONDAY):
+    """An application that failed its correction deadline after a rejection naming `targets` (CERT-7)."""
+    app = in_review(now=at)
+    app.reject(AUDITOR, targets, at)
+    assert app.miss_correction_deadline(1, SYSTEM, at + timedelta(days=10))
+    return app
+
+
+def test_a_failed_application_reopens_only_after_every_item_of_its_last_rejection_changed():
+    """CERT-7 decision (reopening): a new document version and a new field value are both needed; the
+    refusal names CERT-7 and what is still uncorrected."""
+    field = RejectionReason(target="enterprise_name", target_kind="field", code=ReasonCode.INCONSISTENT_WITH_DOCUMENTS)
+    app = _failed_on([reason(), field])
+    later = MONDAY + timedelta(days=11)
+    with pytest.raises(errors.CorrectionsMissing) as refused:
+        app.reopen(CALENDAR, HOLDER, later)
+    assert refused.value.rule_id == "CERT-7"
+    assert refused.value.extensions["uncorrected"] == ["documents.business_licence", "fields.enterprise_name"]
+    app.attach_document(document(app, DocumentKind.BUSINESS_LICENCE), HOLDER, later)
+    app.update_fields({"enterprise_name": "Acme Coffee Co., Ltd."}, HOLDER, later)  # the same value: unchanged
+    with pytest.raises(errors.CorrectionsMissing) as refused:
+        app.reopen(CALENDAR, HOLDER, later)
+    assert refused.value.extensions["uncorrected"] == ["fields.enterprise_name"]
+    app.update_fields({"enterprise_name": "Acme Coffee (Shanghai) Co., Ltd."}, HOLDER, later)
+    app.reopen(CALENDAR, HOLDER, later)
+    assert app.status == Status.SUBMITTED and app.reopen_count == 1
+
+
+def test_an_application_is_reopened_at_most_twice_and_its_false_information_count_survives():
+    """CERT-7 decision: at most two reopenings (the third is refused naming CERT-7); the false_information
+    count is the application's, so after two reopenings it still fails on the third false information."""
+    app = in_review()
+    now = MONDAY
+    false_info = reason(ReasonCode.FALSE_INFORMATION)
+    for reopening in (1, 2):
+        app.reject(AUDITOR, [false_info], now)
+        now += timedelta(days=10)
+        app.miss_correction_deadline(app.rejection_count, SYSTEM, now)
+        assert app.status == Status.FAILED
+        now += timedelta(days=1)
+        app.attach_document(document(app, DocumentKind.BUSINESS_LICENCE), HOLDER, now)
+        app.reopen(CALENDAR, HOLDER, now)
+        assert app.reopen_count == reopening and app.false_information_count == reopening
+        app.claim(AUDITOR, now, LEASE)
+    app.reject(AUDITOR, [false_info], now)  # the third false information: fails at once
+    assert app.status == Status.FAILED and app.false_information_count == 3
+    app.attach_document(document(app, DocumentKind.BUSINESS_LICENCE), HOLDER, now)
+    with pytest.raises(errors.ReopenLimitReached) as refused:
+        app.reopen(CALENDAR, HOLDER, now)
+    assert refused.value.rule_id == "CERT-7" and app.status == Status.FAILED
+
+
+def test_a_rejected_avatar_is_corrected_on_the_platform_profile():
+    """CERT-2 decision: the auditor may reject with `profile_inconsistent` on the avatar or the signature; the
+    applicant corrects it by changing that part of the account's profile, then resubmits."""
+    app = in_review()
+    avatar = RejectionReason(target="avatar", target_kind="field", code=ReasonCode.PROFILE_INCONSISTENT)
+    app.reject(AUDITOR, [avatar], MONDAY)
+    assert app.currently_due() == ["profile.avatar"]
+    with pytest.raises(errors.RequirementsMissing):
+        app.submit(profile(), CALENDAR, HOLDER, MONDAY)  # the same avatar
+    app.submit(profile(avatar_url="https://img/brand.png"), CALENDAR, HOLDER, MONDAY)
+    assert app.status == Status.SUBMITTED
+    assert app.profile_snapshot["avatar_url"] == "https://img/brand.png"
+
+
+def test_a_rejection_may_name_the_signature_but_no_unknown_profile_part():
+    """CERT-2, CERT-6: avatar, signature and username are rejection targets; anything else is not."""
+    app = in_review()
+    with pytest.raises(errors.UnknownRejectionTarget):
+        app.reject(AUDITOR, [RejectionReason(target="phone", target_kind="field", code=ReasonCode.OTHER)], MONDAY)
+    app.reject(AUDITOR, [RejectionReason(target="signature", target_kind="field",
+                                         code=ReasonCode.PROFILE_INCONSISTENT)], MONDAY)
+    assert app.currently_due() == ["profile.signature"]

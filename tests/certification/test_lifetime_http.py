@@ -5,17 +5,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from certification.domain.records import SisterCertification
 from certification.handlers.deadlines import EXPIRY
 from trust_common.auth import Role
 from trust_common.platform import PlatformPublisher
-from trust_common.schema import outbox, timers
+from trust_common.schema import timers
 from trust_common.testing.services import eventually
 
 from tests.certification.flows import (
     BRAND,
     auditor,
     claimed,
+    event_data,
     event_types,
     holder,
     ledger_lines,
@@ -31,13 +31,6 @@ async def certified_enterprise(service) -> tuple[str, dict]:
         response = await client.post(f"/v1/reviews/{app_id}/approve")
     assert response.status_code == 200, response.text
     return account_id, response.json()
-
-
-async def event_data(service, application_id: str, event_type: str) -> list[dict]:
-    async with service.runtime.sessions() as session:
-        rows = await session.execute(select(outbox.c.envelope).where(
-            outbox.c.message_key == application_id, outbox.c.event_type == event_type).order_by(outbox.c.id))
-        return [r[0]["data"] for r in rows]
 
 
 async def test_approval_certifies_for_one_year_with_reminders_then_expiry(certification, clock):
@@ -113,25 +106,6 @@ async def test_cancelling_a_certification_withdraws_its_renewal_so_approval_cann
     assert "certification.certification.renewed" not in await event_types(certification, renewal_id)
     withdrawn = await event_data(certification, renewal_id, "certification.certification.cancelled")
     assert withdrawn[0]["cancelled_by"] == "holder" and not withdrawn[0]["was_certified"]
-
-
-async def test_a_sister_app_certification_syncs_without_a_fee(certification, clock):
-    """CERT-9: no new fee, consistent profiles, lasts as long as the source."""
-    account = await seed_account(certification)
-    source_end = clock.now() + timedelta(days=200)
-    directory = certification.adapters.sister_app
-    directory.register(account.account_id, SisterCertification(  # type: ignore[attr-defined]
-        f"toutiao-{account.account_id}", "Acme Coffee Co., Ltd.", BRAND, source_end))
-    async with holder(certification, account.account_id) as client:
-        unknown = await client.post("/v1/certifications/sync", json={"source_reference": "toutiao-nope"})
-        synced = await client.post("/v1/certifications/sync",
-                                   json={"source_reference": f"toutiao-{account.account_id}"})
-    assert (unknown.status_code, unknown.json()["rule"]) == (422, "CERT-9")
-    assert synced.status_code == 201, synced.text
-    body = synced.json()
-    assert body["status"] == "certified" and body["channel"] == "sister_app_sync"
-    assert datetime.fromisoformat(body["valid_until"]) == source_end
-    assert await ledger_lines(certification, body["id"]) == 0
 
 
 async def test_cancelling_keeps_the_data_and_the_fee(certification):

@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
+from certification.domain.calendar import WorkingCalendar
 from certification.handlers.deadlines import OVERDUE_GAUGE, OVERDUE_GAUGE_KEYS
 from certification.metrics import REVIEWS_OVERDUE
+from trust_common.auth import Role
 from trust_common.schema import timers
 from trust_common.testing.services import eventually
 
@@ -16,10 +18,12 @@ from tests.certification.flows import (
     PDF,
     auditor,
     claimed,
+    enterprise_draft,
     event_types,
     holder,
     ledger_lines,
     new_id,
+    seed_account,
     submitted_enterprise,
 )
 
@@ -219,3 +223,126 @@ async def test_an_unknown_application_is_a_problem_not_a_crash(certification):
     async with auditor(certification) as client:
         response = await client.post(f"/v1/reviews/{new_id('app')}/claim")
     assert response.status_code == 404 and response.json()["type"].endswith("application-not-found")
+
+
+async def test_nobody_reviews_an_application_they_applied_for(certification):
+    """Issue 13, CERT-5/CERT-6: a principal holding both the auditor and the applicant role cannot claim,
+    approve or reject its own application (403 naming the rule), nor is it handed out by "claim next"."""
+    account_id, app_id = await submitted_enterprise(certification)
+    both = certification.client(f"user-{account_id}", Role.AUDITOR, Role.ACCOUNT_HOLDER, account_id=account_id)
+    admin = certification.client(new_id("admin"), Role.AUDITOR, Role.ENTERPRISE_ADMIN, account_id=new_id("acc"),
+                                 enterprise_ids=[account_id])
+    async with both as client:
+        claim = await client.post(f"/v1/reviews/{app_id}/claim")
+    async with admin as client:
+        admin_claim = await client.post(f"/v1/reviews/{app_id}/claim")
+    await claimed(certification, app_id, "independent")  # someone else leases it, so decisions reach the check
+    async with certification.client("independent", Role.AUDITOR, Role.ACCOUNT_HOLDER,
+                                    account_id=account_id) as client:
+        approve = await client.post(f"/v1/reviews/{app_id}/approve")
+        reject = await client.post(f"/v1/reviews/{app_id}/reject", json={"reasons": [
+            {"target": "business_licence", "target_kind": "document", "code": "unreadable"}]})
+    assert (claim.status_code, claim.json()["rule"]) == (403, "CERT-5")
+    assert (admin_claim.status_code, admin_claim.json()["rule"]) == (403, "CERT-5")
+    assert (approve.status_code, approve.json()["rule"]) == (403, "CERT-5")
+    assert (reject.status_code, reject.json()["rule"]) == (403, "CERT-6")
+    assert claim.json()["type"].endswith("own-application")
+    assert (await read(certification, app_id))["status"] == "in_review"
+
+
+async def test_claim_next_never_hands_an_auditor_their_own_application(certification):
+    """Issue 13, CERT-5: the queue's next application skips the caller's own."""
+    account_id, own = await submitted_enterprise(certification)
+    async with certification.client(f"user-{account_id}", Role.AUDITOR, Role.ACCOUNT_HOLDER,
+                                    account_id=account_id) as client:
+        for _ in range(50):  # drains the queue up to another's application, never its own
+            response = await client.post("/v1/reviews/claim")
+            if response.status_code != 200:
+                break
+            assert response.json()["account_id"] != account_id
+    assert (await read(certification, own))["status"] == "submitted"
+
+
+async def test_an_auditor_rejects_the_avatar_and_the_applicant_corrects_it_on_the_profile(certification):
+    """CERT-2 decision: reject with `profile_inconsistent` on the avatar; resubmitting needs the avatar changed
+    on the platform profile (a new snapshot)."""
+    account_id, app_id = await submitted_enterprise(certification)
+    await claimed(certification, app_id, "r-avatar")
+    async with auditor(certification, "r-avatar") as client:
+        rejected = await client.post(f"/v1/reviews/{app_id}/reject", json={"reasons": [
+            {"target": "avatar", "target_kind": "field", "code": "profile_inconsistent"}]})
+    assert rejected.status_code == 200, rejected.text
+    assert rejected.json()["requirements"]["currently_due"] == ["profile.avatar"]
+    async with holder(certification, account_id) as client:
+        unchanged = await client.post(f"/v1/applications/{app_id}/submit")
+        await seed_account(certification, account_id, avatar_url="https://img/brand.png", sequence=2)
+        resubmitted = await client.post(f"/v1/applications/{app_id}/submit")
+    assert (unchanged.status_code, unchanged.json()["rule"]) == (422, "CERT-3")
+    assert unchanged.json()["currently_due"] == ["profile.avatar"]
+    assert resubmitted.status_code == 200, resubmitted.text
+    assert resubmitted.json()["profile"]["avatar_url"] == "https://img/brand.png"
+
+
+async def fail_by_deadline(service, clock, app_id: str, reasons: list[dict], auditor_name: str) -> None:
+    await claimed(service, app_id, auditor_name)
+    async with auditor(service, auditor_name) as client:
+        assert (await client.post(f"/v1/reviews/{app_id}/reject", json={"reasons": reasons})).status_code == 200
+    clock.advance(days=10, minutes=1)
+
+    async def failed() -> bool:
+        return (await read(service, app_id))["status"] == "failed"
+
+    await eventually(failed)
+
+
+async def test_a_failed_application_reopens_only_corrected_and_at_most_twice(certification, clock):
+    """CERT-7 decision (reopening): every item named in the last rejection changed first (refusals name
+    CERT-7 and list what is uncorrected); a third reopening is refused; never charged again (CERT-4)."""
+    account_id, app_id = await submitted_enterprise(certification)
+    reasons = [{"target": "business_licence", "target_kind": "document", "code": "unreadable"},
+               {"target": "enterprise_name", "target_kind": "field", "code": "inconsistent_with_documents"}]
+    for reopening in (1, 2):
+        await fail_by_deadline(certification, clock, app_id, reasons, f"r-reopen-{reopening}")
+        async with holder(certification, account_id) as client:
+            url = f"/v1/applications/{app_id}"
+            uncorrected = await client.post(f"{url}/reopen")
+            await client.put(f"{url}/documents/business_licence", content=PDF)
+            half = await client.post(f"{url}/reopen")
+            await client.patch(url, json={"fields": {"enterprise_name": f"Acme Coffee {reopening} Ltd."}})
+            reopened = await client.post(f"{url}/reopen")
+        assert (uncorrected.status_code, uncorrected.json()["rule"]) == (422, "CERT-7")
+        assert uncorrected.json()["uncorrected"] == ["documents.business_licence", "fields.enterprise_name"]
+        assert (half.status_code, half.json()["uncorrected"]) == (422, ["fields.enterprise_name"])
+        assert reopened.status_code == 200, reopened.text
+        assert reopened.json()["reopen_count"] == reopening
+    await fail_by_deadline(certification, clock, app_id, reasons, "r-reopen-3")
+    async with holder(certification, account_id) as client:
+        url = f"/v1/applications/{app_id}"
+        await client.put(f"{url}/documents/business_licence", content=PDF)
+        await client.patch(url, json={"fields": {"enterprise_name": "Acme Coffee 3 Ltd."}})
+        third = await client.post(f"{url}/reopen")
+    assert (third.status_code, third.json()["rule"]) == (422, "CERT-7")
+    assert third.json()["type"].endswith("reopen-limit-reached")
+    assert await ledger_lines(certification, app_id) == 1
+
+
+async def test_the_review_is_due_by_the_shanghai_calendar_with_its_make_up_day(certification, clock):
+    """CERT-5: submitted Friday 23:00 UTC, already Saturday 07:00 in Shanghai; that Sunday is a make-up
+    working day (调休): the two working days are Sunday and Monday in Shanghai, so the review is due Monday
+    07:00 there (Sunday 23:00 UTC), not Tuesday 23:00 UTC as counting weekdays in UTC would give."""
+    now = clock.now()
+    friday = (now + timedelta(days=(4 - now.weekday()) % 7 or 7)).replace(hour=23, minute=0, second=0,
+                                                                         microsecond=0)
+    sunday = (friday + timedelta(days=2)).date()
+    original = certification.adapters.calendar
+    certification.replace_adapters(calendar=WorkingCalendar(makeup_working_days=[sunday]))
+    try:
+        clock.advance(friday - clock.now())
+        account = await seed_account(certification)
+        async with holder(certification, account.account_id) as client:
+            app = await enterprise_draft(client)
+            submitted = await client.post(f"/v1/applications/{app['id']}/submit")
+    finally:
+        certification.replace_adapters(calendar=original)
+    assert submitted.status_code == 200, submitted.text
+    assert datetime.fromisoformat(submitted.json()["review_due_at"]) == friday + timedelta(days=2)

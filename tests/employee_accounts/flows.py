@@ -119,6 +119,10 @@ class World:
                                ("password", {"current_password": "Initial-Pass-1", "new_password": "New-Pass-22"})):
                 step = await app.post(f"/v1/employee/activation/{path}", json=body, headers=session)
                 assert step.status_code == 200, step.text
+        # Issue 13: the password change ended every session (the initial password's too): sign in again.
+        login = await self.log_in(account["email"], "New-Pass-22")
+        assert login.status_code == 201, login.text
+        session = {**MOBILE, "X-Employee-Session": login.json()["session_token"]}
         return {**step.json(), "national_id": account["national_id"], "email": account["email"],
                 "password": "New-Pass-22", "session": session}
 

@@ -70,8 +70,10 @@ async def test_someone_elses_face_never_passes_and_the_steps_keep_their_order(wo
         assert done.status_code == 200 and done.json()["status"] == "active"
     assert await event_types(world.service, account["id"]) == [  # every step, none for a mismatch
         "employee-accounts.account.applied", "employee-accounts.account.reviewed",
+        "employee-accounts.account.entitlements",  # EMP-22: a snapshot after each change of what is in force
         "employee-accounts.account.face_verified", "employee-accounts.account.phone_bound",
-        "employee-accounts.account.password_changed", "employee-accounts.account.activated"]
+        "employee-accounts.account.password_changed", "employee-accounts.account.activated",
+        "employee-accounts.account.entitlements"]
     assert (await world.log_in(account["email"], "Initial-Pass-1")).status_code == 401
     assert (await world.log_in(account["email"], "Other-Pass-1")).status_code == 201
 

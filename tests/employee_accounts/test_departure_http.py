@@ -48,10 +48,14 @@ async def test_departure_without_unsettled_assets_completes_and_the_account_pass
                                headers=session)).status_code == 200
     assert await event_types(world.service, old["id"]) == [
         "employee-accounts.account.applied", "employee-accounts.account.reviewed",
+        "employee-accounts.account.entitlements",  # EMP-22
         "employee-accounts.account.face_verified", "employee-accounts.account.phone_bound",
         "employee-accounts.account.password_changed", "employee-accounts.account.activated",
-        "employee-accounts.account.departed", "employee-accounts.account.handed_over",
-        "employee-accounts.account.reviewed", "employee-accounts.account.face_verified"]
+        "employee-accounts.account.entitlements",
+        "employee-accounts.account.departed", "employee-accounts.account.entitlements",
+        "employee-accounts.account.handed_over",
+        "employee-accounts.account.reviewed", "employee-accounts.account.entitlements",
+        "employee-accounts.account.face_verified"]
     # Published as v2, without the login email no consumer needs (only the NOTE-3 event carries it).
     envelopes = await events_of(world.service, old["id"])
     for envelope in envelopes:
@@ -68,7 +72,8 @@ async def test_unsettled_assets_hold_the_departure_until_the_real_name_is_unboun
     pending = await enterprise.admin.post(f"{enterprise.base}/employee-accounts/{account['id']}/departure",
                                           json={"agreement_accepted": True})
     assert pending.json()["status"] == "departure_pending"
-    waiting = (await events_of(world.service, account["id"]))[-1]
+    *_, waiting, snapshot = await events_of(world.service, account["id"])
+    assert snapshot["type"] == "employee-accounts.account.entitlements" and not snapshot["data"]["in_force"]
     assert waiting["type"] == "employee-accounts.account.departure_awaiting_unbinding"
     assert waiting["data"]["login_email"] == account["email"]  # NOTE-3: the notifier needs it
     handover = await enterprise.admin.post(f"{enterprise.base}/employee-accounts/{account['id']}/handover", json={

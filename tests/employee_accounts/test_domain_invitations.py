@@ -10,6 +10,7 @@ from employee_accounts.domain.errors import (
     CreatorMarketplaceConflict,
     InvitationClosed,
     InvitationRefused,
+    ValidityRefused,
 )
 from employee_accounts.domain.invitation import Invitation, InvitationStatus
 from employee_accounts.domain.policies import require_invitable
@@ -46,11 +47,14 @@ def test_an_invitation_needs_the_agreement_and_modules():
         invitation(permissions=Permissions())
 
 
-def test_a_validity_period_only_from_the_pc_back_office():
-    """EMP-12."""
-    with pytest.raises(InvitationRefused) as refused:
+def test_a_validity_period_only_from_the_pc_back_office_and_required_there():
+    """EMP-12 / EMP-21: none from the mobile app; required from the PC back office."""
+    with pytest.raises(ValidityRefused) as refused:
         invitation(valid_until=NOW + timedelta(days=90), client=APP)
-    assert refused.value.rule_id == "EMP-12"
+    assert refused.value.rule_id == "EMP-21"
+    with pytest.raises(ValidityRefused) as missing:
+        invitation(valid_until=None, client=PC)
+    assert missing.value.rule_id == "EMP-21"
     assert invitation(valid_until=NOW + timedelta(days=90), client=PC).valid_until == NOW + timedelta(days=90)
 
 

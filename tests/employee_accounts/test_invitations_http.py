@@ -60,7 +60,10 @@ async def test_an_unanswered_invitation_lapses_once_after_48_hours(world):
     await world.service.worker.timers.fire_due()
     await world.service.worker.timers.fire_due()
     async with world.invitee(invitee) as me:
-        assert (await me.get(f"/v1/me/invitations/{invitation['id']}")).json()["status"] == "lapsed"
+        async def lapsed() -> bool:  # the worker's own poller may have claimed it: wait for its commit
+            return (await me.get(f"/v1/me/invitations/{invitation['id']}")).json()["status"] == "lapsed"
+
+        await eventually(lapsed)
         late = await me.post(f"/v1/me/invitations/{invitation['id']}/acceptance", json={"employee": details()})
         assert late.status_code == 409 and late.json()["rule"] == "EMP-12"
     types = await event_types(world.service, invitation["id"])
@@ -84,13 +87,16 @@ async def test_a_declined_invitation_never_lapses(world):
 
 
 async def test_a_validity_period_only_from_the_pc_back_office(world):
-    """EMP-12."""
+    """EMP-12 / EMP-21: set from the PC back office only, and required there."""
     enterprise = await world.enterprise(position=False)
     invitee = new_id("acc")
     await world.account(invitee, real_name_verified=True)
     until = (world.service.clock.now() + timedelta(days=90)).isoformat()
     refused = await _invite(enterprise, invitee, valid_until=until)
-    assert refused.status_code == 422 and refused.json()["rule"] == "EMP-12"
+    assert refused.status_code == 422 and refused.json()["rule"] == "EMP-21"
+    # EMP-21: required from the PC back office.
+    without = await _invite(enterprise, invitee, headers=PC)
+    assert without.status_code == 422 and without.json()["rule"] == "EMP-21"
     sent = await _invite(enterprise, invitee, headers=PC, valid_until=until)
     assert sent.status_code == 201 and sent.json()["valid_until"] is not None
 
@@ -184,4 +190,5 @@ async def test_an_authorisation_ends_only_with_the_deletion_of_the_personal_acco
 
     await eventually(ended)
     assert (await enterprise.admin.get(f"{enterprise.base}/quota")).json()["used"] == used - 1
-    assert (await event_types(world.service, account["id"]))[-1] == "employee-accounts.account.authorisation_ended"
+    assert (await event_types(world.service, account["id"]))[-2:] == [
+        "employee-accounts.account.authorisation_ended", "employee-accounts.account.entitlements"]  # EMP-22

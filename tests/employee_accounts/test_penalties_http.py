@@ -64,3 +64,26 @@ async def test_the_status_is_checked_at_handover(world):
         "login_email": f"{new_id('e')}@corp.example", "password": "Initial-Pass-1", "employee": details(nid),
         "position_id": enterprise.position_id})
     assert refused.status_code == 422 and refused.json()["rule"] == "EMP-7"
+
+
+def _full_width(nid: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if ch.isascii() and ch.isalnum() else ch for ch in nid)
+
+
+async def test_a_national_id_in_full_width_digits_is_the_same_identity(world):
+    """Issue 13 on EMP-17 and EMP-7: normalised (NFKC, ASCII digits, case) before it is hashed or compared."""
+    enterprise = await world.enterprise()
+    nid = national_id()
+    assert (await world.apply(enterprise, nid)).status_code == 201
+    twice = await world.apply(enterprise, " " + _full_width(nid).lower())
+    assert twice.status_code == 409 and twice.json()["rule"] == "EMP-17", twice.text
+    penalised = national_id()
+    await world.account(new_id("acc"), real_name_verified=True, identity_ref=identity_ref(penalised),
+                        status=AccountStatus.BANNED)
+    refused = await world.apply(enterprise, _full_width(penalised))
+    assert refused.status_code == 422 and refused.json()["rule"] == "EMP-7"
+    odd = await world.apply(enterprise, "١١٠١٠١١٩٩٠٠٣٠٧١٢٣٤")  # Arabic-Indic digits: still only digits
+    assert odd.status_code == 201, odd.text
+    assert odd.json()["national_id_masked"].endswith("1234")
+    not_an_id = await world.apply(enterprise, "11010119900307123Ω")
+    assert not_an_id.status_code == 400 and not_an_id.json()["rule"] == "EMP-5"

@@ -33,6 +33,9 @@ async def test_a_canary_national_id_never_leaks(world, caplog, spans):
                            ("phone", {"phone": CANARY_PHONE}),
                            ("password", {"current_password": "Initial-Pass-1", "new_password": "Next-Pass-99"})):
             responses.append((await app.post(f"/v1/employee/activation/{path}", json=body, headers=session)).text)
+        # Issue 13: the password change ended the session; the next one reads the account.
+        relogin = await world.log_in(account["email"], "Next-Pass-99")
+        session = {**MOBILE, "X-Employee-Session": relogin.json()["session_token"]}
         responses.append((await app.get("/v1/employee/me", headers=session)).text)
     responses.append((await enterprise.admin.get(f"{enterprise.base}/employee-accounts/{account['id']}")).text)
     responses.append((await enterprise.admin.get(f"{enterprise.base}/employee-accounts")).text)

@@ -204,7 +204,8 @@ async def test_a_batch_where_one_timer_fails_fires_the_others_and_records_the_fa
         if timer.key == bad:
             raise RuntimeError("this one is broken")  # after its insert: the savepoint must undo it
 
-    batch = await TimerPoller(shop_binding.runtime.uow, {"batch-one-bad": handler}, clock).fire_batch(10)
+    poller = TimerPoller(shop_binding.runtime.uow, {"batch-one-bad": handler}, clock, batch_seconds=600)
+    batch = await poller.fire_batch(10)  # (a generous time budget: a slow machine must not cut the batch)
     assert (batch.claimed, batch.fired, batch.failed) == (5, 4, 1)
     assert await _transactions(shop_binding, keys) == (4, 1)  # the bad one's effect rolled back alone
     async with shop_binding.runtime.sessions() as session:
@@ -297,7 +298,7 @@ async def test_a_timer_cancelled_or_moved_by_an_earlier_timer_of_its_batch_is_no
             assert await uow.timers.cancel("interplay", cancelled)
             await uow.timers.schedule("interplay", earlier, clock.now() + timedelta(hours=1), replace=True)
 
-    batch = await TimerPoller(shop_binding.runtime.uow, {"interplay": handler}, clock).fire_batch(10)
+    batch = await TimerPoller(shop_binding.runtime.uow, {"interplay": handler}, clock, batch_seconds=600).fire_batch(10)
     assert (batch.claimed, batch.fired, batch.changed) == (3, 2, 1)
     assert [await _fired(shop_binding, k) for k in (earlier, canceller, cancelled)] == [1, 1, 0]
     assert (await _timer(shop_binding, cancelled))["status"] == "cancelled"

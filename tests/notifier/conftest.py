@@ -1,6 +1,7 @@
 """The notifier against the real stack, a real SMTP sink and a real webhook receiver."""
 from __future__ import annotations
 
+import ipaddress
 import socket
 import uuid
 from dataclasses import dataclass
@@ -9,8 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from notifier.adapters.egress import EgressGuard, IPAddress, SystemResolver
 from notifier.adapters.email import SmtpTransport
 from notifier.adapters.smtp_sink import MailSink
+from notifier.adapters.webhooks import HttpWebhookTransport
 from notifier.handlers.deliveries import ATTEMPT_TIMER
 from notifier.handlers.windows import REMINDER_TIMER
 from notifier.orm import deliveries
@@ -31,6 +34,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class SteeredResolver:
+    """The system resolver, except for names a test points at an address of its choice."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, list[str]] = {}
+
+    async def resolve(self, host: str, port: int) -> list[IPAddress]:
+        if host in self.names:
+            return [ipaddress.ip_address(a) for a in self.names[host]]
+        return await SystemResolver().resolve(host, port)
+
+
 @dataclass
 class Stack:
     service: ServiceUnderTest
@@ -38,6 +53,7 @@ class Stack:
     sink: MailSink
     receiver: WebhookReceiver
     platform: PlatformPublisher
+    resolver: SteeredResolver
 
     async def account(self, *, locale: str = "en", email: bool = True) -> str:
         """A fresh platform account, projected into the notifier."""
@@ -94,11 +110,18 @@ class Stack:
 async def stack(notifier: ServiceUnderTest, clock: ManualClock, kafka_topics, tmp_path_factory):
     sink = MailSink(tmp_path_factory.mktemp("mail"), port=free_port()).start()
     receiver = await WebhookReceiver(now=clock.now).start()
-    # The worker sends through a real SMTP client to this session's sink.
-    notifier.replace_adapters(email=SmtpTransport(notifier.settings.model_copy(update={"smtp_port": sink.port})))
+    # The worker sends through a real SMTP client to this session's sink, and posts to this session's
+    # receiver on 127.0.0.1: loopback is let through explicitly, as TRUST_WEBHOOK_ALLOW_LOOPBACK does
+    # in development (production refuses it); names resolve through a resolver a test can steer.
+    resolver = SteeredResolver()
+    guard = EgressGuard(resolver, allow_http=True, allow_loopback=True)
+    traces = notifier.runtime.tracer_provider
+    notifier.replace_adapters(
+        email=SmtpTransport(notifier.settings.model_copy(update={"smtp_port": sink.port}), traces),
+        egress=guard, webhooks=HttpWebhookTransport(guard, 5.0, traces))
     await notifier.stop_worker()
     await notifier.start_worker()
     async with PlatformPublisher(kafka_topics) as platform:
-        yield Stack(notifier, clock, sink, receiver, platform)
+        yield Stack(notifier, clock, sink, receiver, platform, resolver)
     await receiver.stop()
     sink.stop()

@@ -10,6 +10,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from notifier.adapters.email import Email, SmtpTransport
+from notifier.handlers import deliveries as deliveries_handler
 from notifier.handlers.deliveries import ATTEMPT_TIMER
 from trust_common.auth import Role
 from trust_common.schema import inbox, outbox
@@ -75,33 +76,68 @@ async def _crash_mid_send(stack, *, send_first: bool) -> tuple[str, str]:
 
 
 async def test_a_worker_crash_after_the_claim_and_before_the_send_delivers_once(stack):
-    """NOTE-4: the stale claim is taken over once its lease ends; one mail arrives."""
+    """NOTE-4 (issue 12 item 4): the stale claim is taken over once its short lease ends — seconds
+    after the worker's return, not after a minute's lease plus the timers' back-off; one mail arrives."""
     creator, delivery_id = await _crash_mid_send(stack, send_first=False)
     [claimed] = await stack.deliveries(id=delivery_id)
+    lease = stack.service.settings.delivery_lease_seconds
+    assert lease <= 15  # the lease is renewed while a send runs, so it can be this short
     # The attempt timer is still due (the crash rolled its transaction back): fire it now. Whether this
-    # call or the worker's own poller takes it, the attempt meets the held claim and is refused.
+    # call or the worker's own poller takes it, the attempt meets the live claim and looks again at its end.
     await stack.service.worker.timers.fire_due()
-    await eventually(lambda: _attempt_refused_by_claim(stack, delivery_id))
-    [held] = await stack.deliveries(id=delivery_id)
-    assert (held.status, held.attempts, held.claimed_until) == ("sending", 1, claimed.claimed_until)
+    [held] = await eventually(lambda: _attempt_deferred_to_lease_end(stack, delivery_id, claimed.claimed_until))
+    assert held.attempts == 0 and held.last_error is None  # not a failure, so no back-off
     assert stack.mails_to(creator) == []  # the lease holds back a second attempt
-    await stack.advance(seconds=stack.service.settings.delivery_lease_seconds + 1)
-    await stack.advance(minutes=2)  # the timer retried while the claim was held
+    await stack.advance(seconds=lease + 1)  # nothing more: no back-off on top of the lease
     [email] = await eventually(lambda: _delivered(stack, delivery_id))
     assert email.attempts == 2
     assert len(stack.mails_to(creator)) == 1
 
 
 async def test_a_worker_crash_after_the_send_repeats_it_under_the_same_message_id(stack):
-    """NOTE-4: the SMTP side may see the mail twice but as one Message-ID (the delivery id),
-    so the recipient's mail system keeps one."""
+    """NOTE-4: when the worker dies after the receiver accepted the mail but before that was recorded,
+    we cannot know it was accepted: the SMTP side may see the mail twice, as one Message-ID (the
+    delivery id), so the recipient's mail system keeps one."""
     creator, delivery_id = await _crash_mid_send(stack, send_first=True)
     await stack.advance(seconds=stack.service.settings.delivery_lease_seconds + 1)
-    await stack.advance(minutes=2)
     await eventually(lambda: _delivered(stack, delivery_id))
     mails = stack.mails_to(creator)
+    assert len(mails) == 2
     assert {str(m["Message-ID"]) for m in mails} == {f"<{delivery_id}@notifier.trust.local>"}
     assert {str(m["X-Trust-Delivery-Id"]) for m in mails} == {delivery_id}
+
+
+async def test_an_accepted_send_is_recorded_at_once_so_a_crash_after_it_sends_nothing_again(stack, monkeypatch):
+    """NOTE-4 (issue 12 item 4: 8 mails were sent twice): the outcome commits the moment the send
+    returns, not with the timer's batch; a worker that dies after that, before the batch commits,
+    leaves a delivered delivery, and the timer's next run sends nothing."""
+    service = stack.service
+    recorded = asyncio.Event()
+    original = deliveries_handler._record
+
+    async def record_then_die(*args, **kwargs):  # type: ignore[no-untyped-def]
+        await original(*args, **kwargs)
+        recorded.set()
+        await asyncio.Event().wait()  # the crash happens here, before the timer's batch commits
+
+    monkeypatch.setattr(deliveries_handler, "_record", record_then_die)
+    await service.kill_worker()
+    await service.start_worker()
+    try:
+        creator, merchant = await stack.account(), await stack.account()
+        await stack.publish(invitation_sent(stack, shop_invitation(stack, creator, merchant, "shop-y")))
+        await asyncio.wait_for(recorded.wait(), 30)
+        await service.kill_worker()
+    finally:
+        monkeypatch.undo()
+        await service.start_worker()
+    [email] = await stack.deliveries(recipient=creator, channel="email")
+    assert (email.status, email.attempts) == ("delivered", 1)
+    # The attempt timer's batch was rolled back: it is due again; firing it sends nothing.
+    assert await stack.pending_timers(ATTEMPT_TIMER, f"{email.id}:")
+    await stack.advance(seconds=stack.service.settings.delivery_lease_seconds + 1)
+    assert not await stack.pending_timers(ATTEMPT_TIMER, f"{email.id}:")
+    assert len(stack.mails_to(creator)) == 1
 
 
 async def _consumed(stack, event_id) -> bool:
@@ -109,10 +145,10 @@ async def _consumed(stack, event_id) -> bool:
         return (await session.execute(select(inbox.c.event_id).where(inbox.c.event_id == event_id))).first() is not None
 
 
-async def _attempt_refused_by_claim(stack, delivery_id: str):
-    """The pending attempt timer of the delivery ran once and was put back because the claim is held."""
-    rows = await stack.pending_timers(ATTEMPT_TIMER, f"{delivery_id}:")
-    return [r for r in rows if r.attempts >= 1 and "DeliveryClaimHeld" in (r.last_error or "")]
+async def _attempt_deferred_to_lease_end(stack, delivery_id: str, claimed_until):
+    """The attempt timer ran, met the held claim and scheduled the next look for when it ends."""
+    rows = await stack.pending_timers(ATTEMPT_TIMER, f"{delivery_id}:held:")
+    return [r for r in rows if r.due_at == claimed_until] or None
 
 
 async def _with_status(stack, status: str, **where: str):
@@ -205,3 +241,55 @@ async def _published_types(stack, delivery_id: str) -> set[str]:
     async with stack.service.runtime.sessions() as session:
         return set((await session.execute(select(outbox.c.event_type).where(
             outbox.c.message_key == delivery_id))).scalars())
+
+
+async def test_operators_replay_dead_letters_in_bulk_by_selection_or_by_endpoint(stack):
+    """NOTE-4 (docs/operations.md, issue 15): a selection by id (what is not a dead letter is skipped and
+    named) or all of one endpoint's, in one call, same authorisation as the single replay, same ids."""
+    creator, merchant = await stack.account(), await stack.account()
+    shop_id = f"shop-{uuid.uuid4().hex[:8]}"
+    path_a, endpoint_a = await register_endpoint(stack, merchant, shop_id=shop_id)
+    path_b, endpoint_b = await register_endpoint(stack, merchant, shop_id=shop_id)
+    stack.receiver.failing |= {path_a, path_b}
+    for _ in range(2):
+        await stack.publish(invitation_sent(stack, shop_invitation(stack, creator, merchant, shop_id)))
+    await eventually(lambda: _counted(stack, 4, channel="webhook", status="retrying"))
+    for _ in range(stack.service.settings.delivery_max_attempts):
+        await stack.advance(hours=1)
+    dead_a = sorted(r.id for r in await stack.deliveries(recipient=endpoint_a["id"], status="dead_lettered"))
+    dead_b = sorted(r.id for r in await stack.deliveries(recipient=endpoint_b["id"], status="dead_lettered"))
+    assert len(dead_a) == len(dead_b) == 2
+    mail, *_ = await eventually(lambda: _counted(stack, 1, recipient=creator, channel="email", status="delivered"))
+    stack.receiver.failing -= {path_a, path_b}
+
+    async with stack.client(merchant, Role.MERCHANT, shop_ids=[shop_id]) as tenant:
+        refused = await tenant.post("/v1/dead-letters/replay", json={"endpoint_id": endpoint_a["id"]})
+        assert refused.status_code == 403
+    async with stack.client("ops-1", Role.SUPPORT) as operator:
+        for bad in ({}, {"delivery_ids": [dead_a[0]], "endpoint_id": endpoint_a["id"]}, {"delivery_ids": []},
+                    {"delivery_ids": ["x"] * 501}):
+            invalid = await operator.post("/v1/dead-letters/replay", json=bad)
+            assert invalid.status_code in (400, 422) and invalid.headers["content-type"].startswith(
+                "application/problem+json"), invalid.text
+        selection = await operator.post("/v1/dead-letters/replay", json={
+            "delivery_ids": [dead_a[0], mail.id, "no-such-delivery"]})
+        assert selection.status_code == 202, selection.text
+        assert selection.json()["replayed"] == [dead_a[0]]
+        assert {(s["id"], s["reason"]) for s in selection.json()["skipped"]} == {
+            (mail.id, "not_dead_lettered"), ("no-such-delivery", "not_found")}
+        whole = await operator.post("/v1/dead-letters/replay", json={"endpoint_id": endpoint_b["id"]})
+        assert whole.status_code == 202, whole.text
+        assert sorted(whole.json()["replayed"]) == dead_b and whole.json()["remaining"] == 0
+        again = await operator.post("/v1/dead-letters/replay", json={"endpoint_id": endpoint_b["id"]})
+        assert again.json()["replayed"] == []  # replayed once, not twice
+    for delivery_id in [dead_a[0], *dead_b]:
+        await eventually(lambda delivery_id=delivery_id: _delivered(stack, delivery_id))
+    [still_dead] = await stack.deliveries(id=dead_a[1])
+    assert still_dead.status == "dead_lettered"  # not selected, not replayed
+    delivered_ids = {r.headers["trust-delivery-id"] for r in stack.receiver.at(path_b)}
+    assert set(dead_b) <= delivered_ids  # the same delivery ids as the failed attempts
+
+
+async def _counted(stack, n: int, **where: str):
+    rows = await stack.deliveries(**where)
+    return rows if len(rows) >= n else None

@@ -85,6 +85,15 @@ def test_an_open_window_reminds_with_the_hours_left():
     assert reminder is not None and reminder.kind == Kind.WINDOW_REMINDER and reminder.params["hours_left"] == 2
 
 
+def test_the_24_hour_reminder_says_24_hours_even_when_it_fires_a_little_late():
+    """NOTE-1, issue 15: the hours left round to the nearest hour (they used to floor to "23 h")."""
+    for late in (timedelta(0), timedelta(seconds=1), timedelta(minutes=20)):
+        reminder = window().remind(86400, NOW + timedelta(hours=24) + late)
+        assert reminder is not None and reminder.params["hours_left"] == 24
+    last = window().remind(7200, NOW + timedelta(hours=47, minutes=50))
+    assert last is not None and last.params["hours_left"] == 1
+
+
 def test_a_lapsed_window_tells_the_initiator_once():
     """NOTE-1: the lapse notice goes to the initiator, not the invitee, and only once."""
     w = window()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from notifier.handlers.deliveries import ATTEMPT_TIMER
 from trust_common.projections import load_account
 from trust_common.testing.services import eventually
 
-from notifier.handlers.deliveries import ATTEMPT_TIMER
 from tests.certification import flows as certification_flows
 from tests.notifier.flows import register_endpoint
 from tests.shop_binding import flows
@@ -18,7 +18,8 @@ def _trace(span) -> str:
 
 
 def _server_trace(spans, route: str) -> str:
-    server = [s for s in spans.get_finished_spans() if s.kind.name == "SERVER" and s.attributes.get("http.route") == route]
+    server = [s for s in spans.get_finished_spans()
+              if s.kind.name == "SERVER" and s.attributes.get("http.route") == route]
     assert len(server) == 1, [s.name for s in server]
     return _trace(server[0])
 
@@ -62,7 +63,8 @@ async def test_a_48_hour_shop_invitation_is_one_trace_from_the_merchant_to_every
 
     assert len(await eventually(lambda: len(deliveries_traced()) >= 2 and deliveries_traced())) >= 2
     in_trace = _in_trace(spans, trace_id)
-    assert {"shop-binding"} <= {s.resource.attributes["service.name"] for s in in_trace if s.name.startswith("publish ")}
+    publishers = {s.resource.attributes["service.name"] for s in in_trace if s.name.startswith("publish ")}
+    assert {"shop-binding"} <= publishers
     assert "notifier" in _services_processing(in_trace, "shop-binding.events")
     # The inbox entry, the email and the webhook were all made under the merchant's request.
     assert {s.resource.attributes["service.name"] for s in deliveries_traced()} == {"notifier"}

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from trust_common.auth import Role
+
 
 def _cursor(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
@@ -67,3 +69,50 @@ async def test_an_idempotency_key_that_is_not_ascii_is_a_400_problem(world):
                                        headers=[(b"Idempotency-Key", b"\xff\xfe-key")])
     assert response.status_code == 400, response.text
     assert response.json()["type"].endswith("/invalid-idempotency-key")
+
+
+@pytest.mark.parametrize("body", [
+    {"kind": "ineligible_creator", "creator_account_id": "acc\x00"},
+    {"kind": "ineligible_creator", "creator_account_id": "a" * 101},
+    {"kind": "stuck_binding"},
+    {"kind": "everything", "creator_account_id": "acc-1"},
+    {"kind": ["ineligible_creator"], "creator_account_id": "acc-1"},
+    [],
+])
+async def test_a_malformed_support_case_is_a_422_problem(world, body):
+    """SHOP-12: hostile bodies to the merchant's case route are validation problems."""
+    shop = await world.shop()
+    async with world.merchant(shop) as merchant:
+        response = await merchant.post(f"/v1/shops/{shop.shop_id}/support-cases", json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("body", [
+    {"note_code": "cause_corrected", "note": "x" * 2001},
+    {"note_code": "cause_corrected", "note": "bell\x07"},
+    {"note_code": "trust me"},
+    {},
+])
+async def test_a_malformed_support_answer_is_a_422_problem(world, body):
+    """SHOP-12: the note is bounded text; the note code one of the known ones."""
+    async with world.support() as support:
+        response = await support.post("/v1/support/cases/some-case/resolve", json=body)
+    assert response.status_code == 422, response.text
+
+
+@pytest.mark.parametrize("consent", [
+    {"terms_version": "", "scopes": ["profile.read"]},
+    {"terms_version": "2024-06\x00", "scopes": ["profile.read"]},
+    {"terms_version": "2024-06", "scopes": []},
+    {"terms_version": "2024-06", "scopes": ["profile.read"] * 50},
+    {"terms_version": "v" * 41, "scopes": ["profile.read"]},
+    "yes",
+])
+async def test_a_malformed_consent_is_a_422_validation_problem(world, consent):
+    """LINK-2: the consent's terms version and scopes are bounded and known."""
+    account = await world.account(country="SG")
+    async with world.service.client("holder", Role.ACCOUNT_HOLDER, account_id=account.account_id) as client:
+        response = await client.post("/v1/business-centre-links", json={
+            "business_centre_account_id": "bc-1", "entry_point": "login", "consent": consent})
+    assert response.status_code == 422 and response.json()["type"].endswith("validation-error"), response.text

@@ -1,9 +1,11 @@
-"""Bindings over HTTP: hold, limits ledger, unlink requests (SHOP-1, SHOP-3, SHOP-7, SHOP-8, SHOP-11)."""
+"""Bindings over HTTP: hold, limits ledger, unlink requests, ends by the platform (SHOP-1, SHOP-3, SHOP-7,
+SHOP-8, SHOP-11)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from trust_common.contracts.platform import ShopOnboarding
+from trust_common.contracts.platform import AccountStatus, ShopOnboarding
+from trust_common.testing.services import eventually
 
 from tests.shop_binding.flows import bind, invite, limits, unbind
 
@@ -97,10 +99,21 @@ async def test_a_creators_unlink_request_is_seen_and_agreed_by_the_shop(world):
         "shop-binding.unlink.requested", "shop-binding.unlink.answered"]
 
 
-async def test_a_shop_with_three_used_unbinds_can_still_agree_to_an_unlink_request(world):
-    """SHOP-7 vs SHOP-11 (decision): an agreed unlink does not count against the 3 official unbinds, so a
-    shop that used them all can still let its creator go, and the creator may bind another shop (SHOP-2)."""
-    shop, next_shop = await world.shop(), await world.shop()
+async def agree_to_unlink(world, shop, creator, binding):
+    """The creator sends an unlink request from the shop's country; a day later the shop agrees (SHOP-11)."""
+    async with world.creator(creator, shop.country) as client:
+        sent = await client.post(f"/v1/me/bindings/{binding['binding_id']}/unlink-requests")
+    assert sent.status_code == 201, sent.text
+    world.service.clock.advance(hours=24)
+    async with world.merchant(shop) as merchant:
+        return await merchant.post(f"/v1/shops/{shop.shop_id}/unlink-requests/{sent.json()['request_id']}/answer",
+                                   json={"decision": "agreed"})
+
+
+async def test_after_three_official_unbinds_the_shop_can_no_longer_agree_to_an_unlink_request(world):
+    """SHOP-7 (Decision): agreeing to an official unlink request is the seed's own unbind procedure; after the
+    third unbind the shop's agreement is refused naming SHOP-7, and the binding stays."""
+    shop = await world.shop()
     for _ in range(3):
         earlier = await bind(world, shop, await world.account())
         world.service.clock.advance(hours=24)
@@ -108,32 +121,51 @@ async def test_a_shop_with_three_used_unbinds_can_still_agree_to_an_unlink_reque
     assert (await limits(world, shop))["official_unbinds"] == {"limit": 3, "used": 3, "remaining": 0}
     creator = await world.account()
     binding = await bind(world, shop, creator)
-    async with world.creator(creator) as client:
-        request = (await client.post(f"/v1/me/bindings/{binding['binding_id']}/unlink-requests")).json()
-    world.service.clock.advance(hours=24)
-    async with world.merchant(shop) as merchant:
-        agreed = await merchant.post(f"/v1/shops/{shop.shop_id}/unlink-requests/{request['request_id']}/answer",
-                                     json={"decision": "agreed"})
-    assert agreed.status_code == 200, agreed.text
+    refused = await agree_to_unlink(world, shop, creator, binding)
+    assert refused.status_code == 422 and refused.json()["rule"] == "SHOP-7", refused.text
     ledger = await limits(world, shop)
     assert ledger["official_unbinds"] == {"limit": 3, "used": 3, "remaining": 0}
-    assert ledger["official_slots"]["free"] == 1
-    await bind(world, next_shop, creator)
-
-
-async def test_an_agreed_unlink_leaves_the_official_unbind_counter_unchanged(world):
-    """SHOP-7 vs SHOP-11 (decision): the limits ledger still shows 0 of 3 used after an agreed unlink."""
-    shop = await world.shop()
-    creator = await world.account()
-    binding = await bind(world, shop, creator)
+    assert ledger["official_slots"]["free"] == 0
     async with world.creator(creator) as client:
-        request = (await client.post(f"/v1/me/bindings/{binding['binding_id']}/unlink-requests")).json()
-    world.service.clock.advance(hours=24)
-    async with world.merchant(shop) as merchant:
-        agreed = await merchant.post(f"/v1/shops/{shop.shop_id}/unlink-requests/{request['request_id']}/answer",
-                                     json={"decision": "agreed"})
-    assert agreed.status_code == 200, agreed.text
-    assert (await limits(world, shop))["official_unbinds"] == {"limit": 3, "used": 0, "remaining": 3}
+        assert [b["status"] for b in (await client.get("/v1/me/bindings")).json()["items"]] == ["active"]
+
+
+async def test_each_agreed_official_unlink_counts_and_the_fourth_is_refused(world):
+    """SHOP-7 (Decision): three agreed unlinks use the shop's three official unbinds; a channel one does not."""
+    shop = await world.shop(onboarding=ShopOnboarding.INVITED)
+    channel_creator = await world.account()
+    channel = await bind(world, shop, channel_creator, "channel")
+    assert (await agree_to_unlink(world, shop, channel_creator, channel)).status_code == 200
+    for used in (1, 2, 3):
+        creator = await world.account()
+        agreed = await agree_to_unlink(world, shop, creator, await bind(world, shop, creator))
+        assert agreed.status_code == 200, agreed.text
+        assert (await limits(world, shop))["official_unbinds"]["used"] == used
+    creator = await world.account()
+    fourth = await agree_to_unlink(world, shop, creator, await bind(world, shop, creator))
+    assert fourth.status_code == 422 and fourth.json()["rule"] == "SHOP-7"
+
+
+async def test_a_binding_ended_by_the_platform_uses_no_official_unbind(world):
+    """SHOP-7 (Decision): the platform deleting or banning the creator account ends the binding at once (no
+    24-hour hold, no unbind used) and frees the slot."""
+    shop = await world.shop()
+    banned, deleted = await world.account(), await world.account()
+    binding = await bind(world, shop, banned)
+    await world.change_account(banned.model_copy(update={"status": AccountStatus.BANNED}))
+
+    async def ended(binding_id: str) -> dict | None:
+        async with world.merchant(shop) as merchant:
+            items = (await merchant.get(f"/v1/shops/{shop.shop_id}/bindings")).json()["items"]
+        found = [b for b in items if b["binding_id"] == binding_id and b["status"] == "ended"]
+        return found[0] if found else None
+
+    assert (await eventually(lambda: ended(binding["binding_id"])))["end_reason"] == "ended_by_platform"
+    second = await bind(world, shop, deleted)
+    await world.platform.delete_account(deleted.account_id)
+    assert (await eventually(lambda: ended(second["binding_id"])))["end_reason"] == "ended_by_platform"
+    ledger = await limits(world, shop)
+    assert ledger["official_unbinds"]["used"] == 0 and ledger["official_slots"]["free"] == 1
 
 
 async def test_a_declined_unlink_request_keeps_the_binding(world):
@@ -169,3 +201,27 @@ async def test_invitation_listings_page_with_cursors(world):
         bad = await merchant.get(f"/v1/shops/{shop.shop_id}/invitations", params={"cursor": "nonsense"})
     assert sorted(seen) == sorted(i["invitation_id"] for i in invited)
     assert bad.status_code == 400
+
+
+async def test_an_unlink_request_from_outside_the_shops_country_is_refused_with_the_shop_9_code(world):
+    """SHOP-11 precondition (seed 004, step 2): network location (`X-Client-Country`) and account region in
+    the shop's country; otherwise refused and no request is opened."""
+    shop = await world.shop(country="GB")
+    creator = await world.account(country="GB")
+    binding = await bind(world, shop, creator)
+    path = f"/v1/me/bindings/{binding['binding_id']}/unlink-requests"
+    for country in ("FR", None):
+        async with world.creator(creator, country) as client:
+            refused = await client.post(path)
+        assert refused.status_code == 422 and refused.json()["rule"] == "SHOP-11", refused.text
+        assert [(f["code"], f["rule"]) for f in refused.json()["failures"]] == [
+            ("network_location_outside_shop_country", "SHOP-9")]
+    await world.change_account(creator.model_copy(update={"country": "FR"}))
+    async with world.creator(creator, "GB") as client:
+        refused = await client.post(path)
+    assert [f["code"] for f in refused.json()["failures"]] == ["account_region_outside_shop_country"]
+    async with world.merchant(shop) as merchant:
+        assert (await merchant.get(f"/v1/shops/{shop.shop_id}/unlink-requests")).json()["items"] == []
+    await world.change_account(creator.model_copy(update={"country": "GB"}))
+    async with world.creator(creator, "gb") as client:
+        assert (await client.post(path)).status_code == 201

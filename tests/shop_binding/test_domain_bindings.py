@@ -16,14 +16,17 @@ from shop_binding.domain.errors import (
     UnbindTooEarly,
     UnlinkRequestAlreadyOpen,
     UnlinkRequestAnswered,
+    UnlinkRequestLocationRefused,
 )
 from shop_binding.domain.model import BindingStatus, UnlinkStatus
 from shop_binding.domain.shop import Shop
 from trust_common.contracts.shop_binding import (
     BindingEndReason,
     BindingRole,
+    SellingEntitlementGranted,
+    SellingEntitlementWithdrawn,
     ShopBindingCreated,
-    ShopBindingEnded,
+    ShopBindingEndedV2,
     UnlinkAnswered,
     UnlinkDecision,
     UnlinkRequested,
@@ -40,6 +43,13 @@ def bind(aggregate: Shop, facts, role=BindingRole.OFFICIAL, *, now=NOW, creator=
     invitation = aggregate.invite(facts, creator, role, invitation_id=new_id("inv"), bound_shop_id=None, now=now)
     return aggregate.confirm(invitation.invitation_id, facts, creator, binding_id=new_id("b"), bound_shop_id=None,
                              network_country=facts.country, now=now)
+
+
+def request_unlink(aggregate: Shop, facts, binding, *, now=NOW, network_country="GB", **creator_facts):
+    """The bound creator asks, from the shop's country unless told otherwise (SHOP-11)."""
+    creator = account(account_id=binding.creator_account_id, **creator_facts)
+    return aggregate.request_unlink(binding.binding_id, creator, facts, network_country=network_country,
+                                    request_id=new_id("u"), now=now)
 
 
 def test_a_creator_bound_to_another_shop_cannot_confirm():
@@ -66,8 +76,9 @@ def test_a_binding_can_be_undone_only_24_hours_after_it_was_made():
     aggregate.pull_events()
     aggregate.unbind(binding.binding_id, NOW + DAY)
     assert binding.status == BindingStatus.ENDED and binding.end_reason == BindingEndReason.UNBOUND_BY_SHOP
-    [ended] = aggregate.pull_events()
-    assert isinstance(ended, ShopBindingEnded) and ended.reason == BindingEndReason.UNBOUND_BY_SHOP
+    ended, withdrawn = aggregate.pull_events()
+    assert isinstance(ended, ShopBindingEndedV2) and ended.reason == BindingEndReason.UNBOUND_BY_SHOP
+    assert isinstance(withdrawn, SellingEntitlementWithdrawn)  # SHOP-13
     assert bind(aggregate, facts, now=NOW + DAY).status == BindingStatus.ACTIVE  # slot free again
 
 
@@ -151,8 +162,9 @@ def test_support_completes_a_pending_binding_which_then_becomes_active():
     aggregate.pull_events()
     aggregate.complete_pending(pending.binding_id, NOW + DAY)
     assert pending.status == BindingStatus.ACTIVE and pending.bound_at == NOW + DAY
-    [created] = aggregate.pull_events()
+    created, granted = aggregate.pull_events()
     assert isinstance(created, ShopBindingCreated)
+    assert isinstance(granted, SellingEntitlementGranted) and granted.granted_at == NOW + DAY  # SHOP-13
     with pytest.raises(BindingNotPending):
         aggregate.complete_pending(pending.binding_id, NOW + DAY)
 
@@ -164,8 +176,8 @@ def test_support_rejects_a_pending_binding_and_the_slot_is_free():
     pending = bind(aggregate, facts, registered_country="US")
     aggregate.pull_events()
     aggregate.reject_pending(pending.binding_id, NOW)
-    [ended] = aggregate.pull_events()
-    assert isinstance(ended, ShopBindingEnded) and ended.reason == BindingEndReason.REJECTED_BY_SUPPORT
+    [ended] = aggregate.pull_events()  # never started, so no SHOP-13 entitlement to withdraw
+    assert isinstance(ended, ShopBindingEndedV2) and ended.reason == BindingEndReason.REJECTED_BY_SUPPORT
     assert aggregate.ledger(facts, NOW).official_used == 0
     assert aggregate.official_unbinds_used == 0  # never bound, so no unbind used (SHOP-7)
 
@@ -176,20 +188,21 @@ def test_a_creator_sends_an_unlink_request_and_the_shop_agrees():
     aggregate = Shop(facts.shop_id)
     binding = bind(aggregate, facts)
     aggregate.pull_events()
-    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=new_id("u"), now=NOW)
+    request = request_unlink(aggregate, facts, binding)
     with pytest.raises(UnlinkRequestAlreadyOpen):
-        aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=new_id("u"), now=NOW)
+        request_unlink(aggregate, facts, binding)
     aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, NOW + DAY)
     assert request.status == UnlinkStatus.AGREED and binding.end_reason == BindingEndReason.UNLINK_AGREED
-    assert [type(e) for e in aggregate.pull_events()] == [UnlinkRequested, ShopBindingEnded, UnlinkAnswered]
+    assert [type(e) for e in aggregate.pull_events()] == [
+        UnlinkRequested, ShopBindingEndedV2, SellingEntitlementWithdrawn, UnlinkAnswered]
     assert aggregate.ledger(facts, NOW + DAY).official_used == 0
     with pytest.raises(UnlinkRequestAnswered):
         aggregate.answer_unlink(request.request_id, UnlinkDecision.DECLINED, NOW + DAY)
 
 
-def test_a_shop_with_three_used_unbinds_can_still_agree_to_a_creators_unlink_request():
-    """SHOP-7 vs SHOP-11 (decision): an agreed unlink is the creator's request, not a shop unbind; it is
-    allowed after the 3 official unbinds are used and does not change the SHOP-7 counter."""
+def test_after_three_official_unbinds_the_shop_can_no_longer_agree_to_an_unlink_request():
+    """SHOP-7 (Decision): agreeing to an official unlink request is the seed's unbind procedure; after the
+    third the shop can no longer agree (refused naming SHOP-7), the binding stays, declining is still open."""
     facts = shop()
     aggregate = Shop(facts.shop_id)
     now = NOW
@@ -199,22 +212,63 @@ def test_a_shop_with_three_used_unbinds_can_still_agree_to_a_creators_unlink_req
         aggregate.unbind(binding.binding_id, now)
     assert aggregate.official_unbinds_used == 3
     binding = bind(aggregate, facts, now=now)
-    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=new_id("u"), now=now)
+    request = request_unlink(aggregate, facts, binding, now=now)
     now += DAY
-    aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, now)
-    assert binding.status == BindingStatus.ENDED and binding.end_reason == BindingEndReason.UNLINK_AGREED
+    with pytest.raises(OfficialUnbindLimitReached) as refused:
+        aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, now)
+    assert refused.value.rule_id == "SHOP-7"
+    assert binding.status == BindingStatus.ACTIVE and request.status == UnlinkStatus.OPEN
     assert aggregate.official_unbinds_used == 3
-    assert aggregate.ledger(facts, now).official_used == 0  # the slot is free for another account
+    aggregate.answer_unlink(request.request_id, UnlinkDecision.DECLINED, now)
+    assert request.status == UnlinkStatus.DECLINED
 
 
-def test_an_agreed_unlink_does_not_use_an_official_unbind():
-    """SHOP-7 vs SHOP-11 (decision): the shop keeps all 3 unbinds after agreeing to an unlink request."""
+def test_an_agreed_official_unlink_uses_one_of_the_three_unbinds():
+    """SHOP-7 (Decision): each official binding ended by the shop's agreement counts; a channel one does not."""
     facts = shop()
     aggregate = Shop(facts.shop_id)
     binding = bind(aggregate, facts)
-    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=new_id("u"), now=NOW)
-    aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, NOW + DAY)
-    assert aggregate.ledger(facts, NOW + DAY).official_unbinds_used == 0
+    channel = bind(aggregate, facts, BindingRole.CHANNEL)
+    for each in (binding, channel):
+        request = request_unlink(aggregate, facts, each)
+        aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, NOW + DAY)
+    assert aggregate.ledger(facts, NOW + DAY).official_unbinds_used == 1
+
+
+def test_three_agreed_unlinks_exhaust_the_shops_own_unbinds_too():
+    """SHOP-7 (Decision): agreed unlinks and the shop's own unbinds share the 3 of the shop's whole history."""
+    facts = shop()
+    aggregate = Shop(facts.shop_id)
+    now = NOW
+    for _ in range(3):
+        binding = bind(aggregate, facts, now=now)
+        request = request_unlink(aggregate, facts, binding, now=now)
+        now += DAY
+        aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, now)
+    fourth = bind(aggregate, facts, now=now)
+    with pytest.raises(OfficialUnbindLimitReached):
+        aggregate.unbind(fourth.binding_id, now + DAY)
+
+
+def test_bindings_ended_by_the_platform_or_by_support_use_no_official_unbind():
+    """SHOP-7 (Decision): a deleted or banned account's binding ends without the 24-hour hold and without
+    counting; a binding support rejected does not count either. SHOP-13: the started one withdraws the
+    entitlement, the never-started one has nothing to withdraw."""
+    facts = shop()
+    aggregate = Shop(facts.shop_id)
+    active = bind(aggregate, facts)
+    aggregate.pull_events()
+    [ended] = aggregate.end_by_platform(active.creator_account_id, NOW + timedelta(hours=1))
+    assert ended is active and active.end_reason == BindingEndReason.ENDED_BY_PLATFORM
+    assert [type(e) for e in aggregate.pull_events()] == [ShopBindingEndedV2, SellingEntitlementWithdrawn]
+    pending = bind(aggregate, facts, registered_country="FR")
+    aggregate.pull_events()
+    aggregate.end_by_platform(pending.creator_account_id, NOW)
+    assert [type(e) for e in aggregate.pull_events()] == [ShopBindingEndedV2]
+    rejected = bind(aggregate, facts, registered_country="FR")
+    aggregate.reject_pending(rejected.binding_id, NOW)
+    assert aggregate.official_unbinds_used == 0
+    assert aggregate.end_by_platform("someone-unbound", NOW) == []
 
 
 def test_agreeing_to_an_unlink_request_keeps_the_24_hour_hold():
@@ -222,7 +276,7 @@ def test_agreeing_to_an_unlink_request_keeps_the_24_hour_hold():
     facts = shop()
     aggregate = Shop(facts.shop_id)
     binding = bind(aggregate, facts)
-    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=new_id("u"), now=NOW)
+    request = request_unlink(aggregate, facts, binding)
     with pytest.raises(UnbindTooEarly):
         aggregate.answer_unlink(request.request_id, UnlinkDecision.AGREED, NOW + timedelta(hours=1))
     assert request.status == UnlinkStatus.OPEN
@@ -233,7 +287,7 @@ def test_a_declined_unlink_request_keeps_the_binding():
     facts = shop()
     aggregate = Shop(facts.shop_id)
     binding = bind(aggregate, facts)
-    request = aggregate.request_unlink(binding.binding_id, binding.creator_account_id, request_id=new_id("u"), now=NOW)
+    request = request_unlink(aggregate, facts, binding)
     aggregate.answer_unlink(request.request_id, UnlinkDecision.DECLINED, NOW)
     assert binding.status == BindingStatus.ACTIVE and request.status == UnlinkStatus.DECLINED
     assert aggregate.pull_events()[-1].decision == UnlinkDecision.DECLINED
@@ -245,4 +299,25 @@ def test_only_the_bound_creator_can_request_an_unlink():
     aggregate = Shop(facts.shop_id)
     binding = bind(aggregate, facts)
     with pytest.raises(BindingNotFound):
-        aggregate.request_unlink(binding.binding_id, "someone-else", request_id=new_id("u"), now=NOW)
+        aggregate.request_unlink(binding.binding_id, account(account_id="someone-else"), facts,
+                                 network_country="GB", request_id=new_id("u"), now=NOW)
+
+
+@pytest.mark.parametrize(("network_country", "region", "codes"), [
+    (None, "GB", ["network_location_outside_shop_country"]),
+    ("FR", "GB", ["network_location_outside_shop_country"]),
+    ("GB", "FR", ["account_region_outside_shop_country"]),
+    ("US", "US", ["network_location_outside_shop_country", "account_region_outside_shop_country"]),
+])
+def test_an_unlink_request_is_sent_from_the_shops_country(network_country, region, codes):
+    """SHOP-11 precondition (seed 004, step 2): network location and account region in the shop's country;
+    otherwise refused, the network failure with SHOP-9's code."""
+    facts = shop()
+    aggregate = Shop(facts.shop_id)
+    binding = bind(aggregate, facts)
+    with pytest.raises(UnlinkRequestLocationRefused) as refused:
+        request_unlink(aggregate, facts, binding, network_country=network_country, country=region)
+    assert refused.value.rule_id == "SHOP-11"
+    assert [f.code for f in refused.value.failures] == codes
+    assert aggregate.unlink_requests == []
+    assert request_unlink(aggregate, facts, binding, network_country="gb").status == UnlinkStatus.OPEN

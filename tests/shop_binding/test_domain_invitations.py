@@ -20,6 +20,7 @@ from trust_common.contracts.platform import AccountStatus, ShopOnboarding, ShopS
 from trust_common.contracts.shop_binding import (
     BindingRole,
     PendingReason,
+    SellingEntitlementGranted,
     ShopBindingCreated,
     ShopBindingPending,
     ShopInvitationConfirmed,
@@ -51,6 +52,25 @@ def test_eligibility_reports_every_failed_condition_at_once():
                                           "already_bound"]
     assert {f.rule for f in failures} == {"SHOP-5"}
     assert all(f.detail for f in failures)
+    # SHOP-12: an abnormal status is the one cause here support cannot resolve (the account is not US-registered).
+    assert [f.support_can_resolve for f in failures] == [False, True, True, True]
+
+
+@pytest.mark.parametrize(("facts", "code", "resolvable"), [
+    ({"status": AccountStatus.RESTRICTED}, "account_status_abnormal", False),
+    ({"country": "US"}, "country_mismatch", False),  # registered (as far as known) in the United States
+    ({"country": "FR", "registered_country": "US"}, "country_mismatch", False),
+    ({"country": "FR"}, "country_mismatch", True),
+    ({"country": "US", "registered_country": "FR"}, "country_mismatch", True),
+    ({"date_of_birth": None}, "holder_under_18", True),
+])
+def test_each_eligibility_failure_says_whether_support_can_resolve_it(facts, code, resolvable):
+    """SHOP-5 with SHOP-12 (seed 004): support resolves every cause but an abnormal account status and an
+    account registered in the United States; the merchant sees it per failure."""
+    shop_facts = shop(country="GB")
+    [failure] = Shop(shop_facts.shop_id).eligibility(shop_facts, account(**facts), bound_shop_id=None, now=NOW)
+    assert (failure.code, failure.support_can_resolve) == (code, resolvable)
+    assert failure.as_dict()["support_can_resolve"] is resolvable
 
 
 def test_an_eligible_account_has_no_failures_and_an_unknown_birth_date_is_not_adult():
@@ -166,9 +186,13 @@ def test_confirmation_records_the_confirmation_and_the_active_binding():
     aggregate.pull_events()
     binding = confirm(aggregate, facts, creator, invitation, now=NOW + timedelta(hours=47, minutes=59))
     assert binding.status == BindingStatus.ACTIVE and invitation.status == InvitationStatus.CONFIRMED
-    confirmed, created = aggregate.pull_events()
+    confirmed, created, granted = aggregate.pull_events()
     assert isinstance(confirmed, ShopInvitationConfirmed) and confirmed.binding_id == binding.binding_id
     assert isinstance(created, ShopBindingCreated) and created.invitation_id == invitation.invitation_id
+    # SHOP-13: the binding started, so the creator may sell without 1,000 followers.
+    assert isinstance(granted, SellingEntitlementGranted)
+    assert (granted.creator_account_id, granted.shop_id, granted.binding_id) == (
+        creator.account_id, facts.shop_id, binding.binding_id)
 
 
 def test_an_invitation_cannot_be_confirmed_after_48_hours_and_lapses_once():
@@ -226,6 +250,7 @@ def test_confirmation_reports_every_failure_reason_with_its_own_code():
         "account_status_abnormal", "account_already_bound"]
     body = failed.value.body()
     assert body["rule"] == "SHOP-9" and len(body["failures"]) == 5
+    assert all("support_can_resolve" not in f for f in body["failures"])  # said of SHOP-5 and SHOP-10 only
     assert invitation.status == InvitationStatus.PENDING  # the creator may fix the cause and retry in time
 
 
@@ -239,12 +264,15 @@ def test_an_unknown_network_location_fails_the_confirmation():
     assert [f.code for f in failed.value.failures] == ["network_location_outside_shop_country"]
 
 
-@pytest.mark.parametrize(("creator_facts", "reason"), [
-    ({"registered_country": "US"}, PendingReason.REGISTERED_OUTSIDE_OPERATING_COUNTRY),
-    ({"ecommerce_permission_revoked": True}, PendingReason.ECOMMERCE_PERMISSION_REVOKED),
+@pytest.mark.parametrize(("creator_facts", "reason", "resolvable"), [
+    ({"registered_country": "US"}, PendingReason.REGISTERED_OUTSIDE_OPERATING_COUNTRY, False),
+    ({"registered_country": "FR"}, PendingReason.REGISTERED_OUTSIDE_OPERATING_COUNTRY, True),
+    ({"ecommerce_permission_revoked": True}, PendingReason.ECOMMERCE_PERMISSION_REVOKED, True),
 ])
-def test_a_binding_stays_in_binding_with_its_reason(creator_facts, reason):
-    """SHOP-10: registered outside the operating country or e-commerce permission revoked."""
+def test_a_binding_stays_in_binding_with_its_reason(creator_facts, reason, resolvable):
+    """SHOP-10: registered outside the operating country or e-commerce permission revoked; SHOP-12: the reason
+    says whether support can resolve it (not for an account registered in the United States). No SHOP-13
+    entitlement while it waits."""
     facts = shop()
     aggregate = Shop(facts.shop_id)
     creator = account(**creator_facts)
@@ -252,6 +280,6 @@ def test_a_binding_stays_in_binding_with_its_reason(creator_facts, reason):
     aggregate.pull_events()
     binding = confirm(aggregate, facts, creator, invitation)
     assert binding.status == BindingStatus.BINDING and binding.pending_reason == reason
-    assert binding.bound_at is None
+    assert binding.bound_at is None and binding.pending_support_can_resolve is resolvable
     _, pending = aggregate.pull_events()
     assert isinstance(pending, ShopBindingPending) and pending.reason == reason

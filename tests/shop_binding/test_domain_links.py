@@ -1,4 +1,4 @@
-"""Pure domain tests of business-centre links (LINK-1)."""
+"""Pure domain tests of business-centre links (LINK-1) and their consent (LINK-2)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -6,20 +6,33 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shop_binding.adapters.business_centre import HmacBusinessCentreVerifier, sign_assertion
-from shop_binding.domain.errors import AlreadyLinked, BusinessCentreControlNotProven, LinkNotFound, MarketNotEnabled
-from shop_binding.domain.links import BusinessCentreLink, ControlProof
+from shop_binding.domain.errors import (
+    AlreadyLinked,
+    BusinessCentreControlNotProven,
+    ConsentMissing,
+    LinkNotFound,
+    MarketNotEnabled,
+)
+from shop_binding.domain.links import BusinessCentreLink, Consent, ControlProof
 from shop_binding.settings import DEV_BUSINESS_CENTRE_ASSERTION_KEY, Settings
-from trust_common.contracts.shop_binding import BusinessCentreLinkCreated, BusinessCentreLinkRemoved, LinkEntryPoint
+from trust_common.contracts.shop_binding import (
+    BusinessCentreLinkCreatedV2,
+    BusinessCentreLinkRemovedV2,
+    LinkAccessScope,
+    LinkEntryPoint,
+)
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
+TERMS = "2024-06"
+CONSENT = Consent(TERMS, (LinkAccessScope.PROFILE_READ, LinkAccessScope.ADS_IDENTITY))
 
 
 def link(account="acc-1", centre="bc-1", *, market="SG", of_account=None, of_centre=None,
-         entry_point=LinkEntryPoint.LOGIN):
+         entry_point=LinkEntryPoint.LOGIN, consent=CONSENT):
     return BusinessCentreLink.link(link_id="l-" + account + centre, platform_account_id=account,
                                    business_centre_account_id=centre, entry_point=entry_point, market=market,
-                                   enabled_markets=["SG", "JP"], link_of_account=of_account,
-                                   link_of_business_centre=of_centre, now=NOW)
+                                   enabled_markets=["SG", "JP"], consent=consent, current_terms_version=TERMS,
+                                   link_of_account=of_account, link_of_business_centre=of_centre, now=NOW)
 
 
 @pytest.mark.parametrize("entry_point", list(LinkEntryPoint))
@@ -27,8 +40,43 @@ def test_a_link_records_its_entry_point(entry_point):
     """LINK-1: sign-up, login, user settings or ad creation."""
     created = link(entry_point=entry_point)
     [event] = created.pull_events()
-    assert isinstance(event, BusinessCentreLinkCreated)
+    assert isinstance(event, BusinessCentreLinkCreatedV2)
     assert event.entry_point == entry_point and event.market == "SG"
+
+
+def test_a_link_records_the_accepted_terms_and_the_authorised_access():
+    """LINK-2: terms version, scope and time are recorded on the link and in its event."""
+    created = link()
+    assert (created.terms_version, created.scopes, created.consented_at) == (TERMS, ["ads.identity", "profile.read"],
+                                                                            NOW)
+    [event] = created.pull_events()
+    assert (event.terms_version, set(event.scopes), event.consented_at) == (TERMS, set(CONSENT.scopes), NOW)
+
+
+@pytest.mark.parametrize(("consent", "reason"), [
+    (None, "missing"),
+    (Consent("2023-01", (LinkAccessScope.PROFILE_READ,)), "terms_outdated"),
+    (Consent(TERMS, (LinkAccessScope.VIDEOS_READ,)), "profile_scope_required"),
+])
+def test_linking_without_consent_to_the_current_terms_and_access_is_refused(consent, reason):
+    """LINK-2: no link without acceptance of the current terms and an authorisation that includes the profile
+    (also not the same pair again)."""
+    with pytest.raises(ConsentMissing) as refused:
+        link(consent=consent)
+    assert (refused.value.rule_id, refused.value.extensions["reason"]) == ("LINK-2", reason)
+    existing = link()
+    with pytest.raises(ConsentMissing):
+        link(of_account=existing, of_centre=existing, consent=consent)
+
+
+def test_unlinking_revokes_the_authorisation():
+    """LINK-2: the revocation is recorded and in the event, with the scopes it revokes."""
+    existing = link()
+    existing.pull_events()
+    existing.remove(NOW)
+    [event] = existing.pull_events()
+    assert isinstance(event, BusinessCentreLinkRemovedV2) and existing.authorisation_revoked_at == NOW
+    assert (event.authorisation_revoked_at, set(event.revoked_scopes)) == (NOW, set(CONSENT.scopes))
 
 
 def test_a_platform_account_linked_elsewhere_is_refused_with_already_linked():
@@ -63,7 +111,7 @@ def test_after_unlinking_both_accounts_may_link_again():
     existing = link("acc-1", "bc-1")
     existing.pull_events()
     existing.remove(NOW)
-    assert isinstance(existing.pull_events()[0], BusinessCentreLinkRemoved)
+    assert isinstance(existing.pull_events()[0], BusinessCentreLinkRemovedV2)
     assert link("acc-1", "bc-2", of_account=existing).is_live
     with pytest.raises(LinkNotFound):
         existing.remove(NOW)

@@ -16,12 +16,13 @@ def outcomes(outcome: str) -> float:
 
 
 async def test_the_eligibility_check_returns_every_failed_rule_at_once(world):
-    """SHOP-5: status, age, country and already-bound, each with its rule id and a message."""
+    """SHOP-5: status, age, country and already-bound, each with its rule id, a message and whether support can
+    resolve it (SHOP-12). (Restricted, not banned: a banned account's binding ends, SHOP-7 Decision.)"""
     shop, other_shop = await world.shop(country="GB"), await world.shop(country="GB")
     creator = await world.account(country="GB")
     await bind(world, other_shop, creator)
     await world.change_account(creator.model_copy(update={"country": "VN", "date_of_birth": date(2015, 1, 1),
-                                                         "status": AccountStatus.BANNED}))
+                                                         "status": AccountStatus.RESTRICTED}))
     async with world.merchant(shop) as merchant:
         response = await merchant.get(f"/v1/shops/{shop.shop_id}/eligibility",
                                       params={"creator_account_id": creator.account_id})
@@ -31,11 +32,15 @@ async def test_the_eligibility_check_returns_every_failed_rule_at_once(world):
         assert [(f["code"], f["rule"]) for f in body["failures"]] == [
             ("account_status_abnormal", "SHOP-5"), ("holder_under_18", "SHOP-5"), ("country_mismatch", "SHOP-5"),
             ("already_bound", "SHOP-5")]
+        assert [f["support_can_resolve"] for f in body["failures"]] == [False, True, True, True]
         refused = await merchant.post(f"/v1/shops/{shop.shop_id}/invitations",
                                       json={"creator_account_id": creator.account_id, "role": "official"})
     assert refused.status_code == 422
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["rule"] == "SHOP-5" and len(refused.json()["failures"]) == 4
+    assert refused.json()["failures"][0] == {"code": "account_status_abnormal", "rule": "SHOP-5",
+                                             "detail": "the account status is restricted, not normal",
+                                             "support_can_resolve": False}
 
 
 async def test_a_creator_confirms_within_48_hours_and_the_binding_carries_its_capability(world):

@@ -1,13 +1,15 @@
-"""Business-centre links over HTTP (LINK-1)."""
+"""Business-centre links over HTTP (LINK-1, LINK-2; issue 13: one role gate for every route)."""
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from shop_binding.adapters.business_centre import sign_assertion
 from trust_common.auth import Role
+from trust_common.schema import outbox
 
 
 def holder(world, account, role=Role.ACCOUNT_HOLDER):
@@ -21,9 +23,13 @@ def proof(world, account_id: str, centre: str, *, age: timedelta = timedelta(min
     return {"issued_at": issued_at, "signature": sign_assertion(key, account_id, centre, issued_at)}
 
 
-def link_body(world, account, centre: str, entry_point: str, **proof_args):
-    return {"business_centre_account_id": centre, "entry_point": entry_point,
+CONSENT = {"terms_version": "2024-06", "scopes": ["profile.read", "ads.identity"]}
+
+
+def link_body(world, account, centre: str, entry_point: str, consent=CONSENT, **proof_args):
+    body = {"business_centre_account_id": centre, "entry_point": entry_point,
             "control_proof": proof(world, account.account_id, centre, **proof_args)}
+    return {**body, "consent": consent} if consent is not None else body
 
 
 async def test_a_platform_account_links_one_to_one_with_a_business_centre_account(world):
@@ -82,9 +88,9 @@ async def test_linking_needs_the_business_centres_proof_of_control(world):
     owners_proof = proof(world, owner.account_id, centre)
     async with holder(world, squatter) as client:
         attempts = [
-            ("missing", {"business_centre_account_id": centre, "entry_point": "login"}),
+            ("missing", {"business_centre_account_id": centre, "entry_point": "login", "consent": CONSENT}),
             ("forged", {"business_centre_account_id": centre, "entry_point": "login",  # another account's proof
-                        "control_proof": owners_proof}),
+                        "control_proof": owners_proof, "consent": CONSENT}),
             ("forged", link_body(world, squatter, centre, "login", key=b"not-the-business-centres-key")),
             ("stale", link_body(world, squatter, centre, "login", age=timedelta(minutes=10, seconds=1))),
             ("stale", link_body(world, squatter, centre, "login", age=-timedelta(minutes=5))),  # issued in the future
@@ -97,7 +103,7 @@ async def test_linking_needs_the_business_centres_proof_of_control(world):
     async with holder(world, owner) as client:
         linked = await client.post("/v1/business-centre-links",
                                    json={"business_centre_account_id": centre, "entry_point": "login",
-                                         "control_proof": owners_proof})
+                                         "control_proof": owners_proof, "consent": CONSENT})
         assert linked.status_code == 201, linked.text
 
 
@@ -119,3 +125,64 @@ async def test_other_roles_cannot_link_even_with_an_account_id(world, role):
     async with holder(world, account, role) as client:
         refused = await client.post("/v1/business-centre-links", json=link_body(world, account, centre, "login"))
     assert refused.status_code == 403
+
+
+async def test_linking_records_the_consent_and_unlinking_revokes_the_authorisation(world):
+    """LINK-2: terms version, scope and time are recorded and shown; unlinking records the revocation and
+    publishes it (v2 events)."""
+    account = await world.account(country="SG")
+    centre = f"bc-{uuid.uuid4().hex[:8]}"
+    async with holder(world, account) as client:
+        created = await client.post("/v1/business-centre-links", json=link_body(world, account, centre, "login"))
+        assert created.status_code == 201, created.text
+        shown = (await client.get("/v1/business-centre-links/me")).json()
+        assert (shown["terms_version"], shown["scopes"]) == ("2024-06", ["ads.identity", "profile.read"])
+        assert shown["consented_at"] == created.json()["created_at"] and shown["authorisation_revoked_at"] is None
+        removed = await client.delete("/v1/business-centre-links/me")
+    assert removed.status_code == 200 and removed.json()["authorisation_revoked_at"] is not None
+    async with world.service.runtime.sessions() as session:
+        versions = list((await session.execute(select(outbox.c.event_type, outbox.c.envelope["version"].astext).where(
+            outbox.c.message_key == created.json()["link_id"]).order_by(outbox.c.id))).all())
+    assert [(t, v) for t, v in versions] == [("shop-binding.link.created", "2"), ("shop-binding.link.removed", "2")]
+
+
+@pytest.mark.parametrize(("consent", "reason"), [
+    (None, "missing"),
+    ({"terms_version": "2019-01", "scopes": ["profile.read"]}, "terms_outdated"),
+    ({"terms_version": "2024-06", "scopes": ["videos.read"]}, "profile_scope_required"),
+])
+async def test_linking_without_consent_is_refused_naming_link_2(world, consent, reason):
+    """LINK-2: the user accepts the current terms and authorises at least the profile; nothing is linked."""
+    account = await world.account(country="SG")
+    centre = f"bc-{uuid.uuid4().hex[:8]}"
+    async with holder(world, account) as client:
+        refused = await client.post("/v1/business-centre-links",
+                                    json=link_body(world, account, centre, "login", consent=consent))
+        assert refused.status_code == 422, refused.text
+        assert (refused.json()["rule"], refused.json()["reason"]) == ("LINK-2", reason)
+        assert (await client.get("/v1/business-centre-links/me")).status_code == 404
+
+
+async def test_an_unknown_scope_is_a_validation_problem(world):
+    """LINK-2: the scopes are the centre's known ones."""
+    account = await world.account(country="SG")
+    async with holder(world, account) as client:
+        bad = await client.post("/v1/business-centre-links", json=link_body(
+            world, account, "bc-x", "login", consent={"terms_version": "2024-06", "scopes": ["everything"]}))
+    assert bad.status_code == 422 and bad.json()["type"].endswith("validation-error")
+
+
+@pytest.mark.parametrize("role", [Role.SUPPORT, Role.AUDITOR, Role.EMPLOYEE, Role.SERVICE])
+async def test_every_route_of_a_link_has_the_same_role_gate(world, role):
+    """Issue 13 (LINK-1): reading and deleting a link are refused to roles that may not link, even when the
+    token acts for the linked account; the link survives."""
+    account = await world.account(country="SG")
+    centre = f"bc-{uuid.uuid4().hex[:8]}"
+    async with holder(world, account) as owner:
+        assert (await owner.post("/v1/business-centre-links",
+                                 json=link_body(world, account, centre, "login"))).status_code == 201
+    async with holder(world, account, role) as client:
+        assert (await client.get("/v1/business-centre-links/me")).status_code == 403
+        assert (await client.delete("/v1/business-centre-links/me")).status_code == 403
+    async with holder(world, account) as owner:
+        assert (await owner.get("/v1/business-centre-links/me")).json()["status"] == "linked"

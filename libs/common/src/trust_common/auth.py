@@ -61,6 +61,7 @@ class TokenVerifier:
         self._keys_by_id = dict(settings.jwt_public_keys) if asymmetric else {}
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
+        self._max_lifetime = settings.jwt_max_lifetime_seconds
 
     def _key_for(self, token: str) -> Any:
         if not self._keys_by_id:
@@ -76,20 +77,57 @@ class TokenVerifier:
         try:
             claims = jwt.decode(token, self._key_for(token), algorithms=self._algorithms, audience=self._audience,
                                 issuer=self._issuer, options={"require": ["exp", "iat", "sub", "iss", "aud"]})
-        except jwt.ExpiredSignatureError as error:
-            raise Unauthorized("the bearer token has expired") from error
         except jwt.PyJWTError as error:
-            raise Unauthorized(f"the bearer token is not valid: {error}") from error
+            # One fixed detail per failure class: the library's own messages describe what the
+            # verifier expected, which is no business of whoever sent the token.
+            raise Unauthorized(_failure_detail(error)) from error
+        subject = claims["sub"]
+        if not isinstance(subject, str) or not subject.strip():
+            raise Unauthorized("the bearer token names no subject")
+        # PyJWT has checked that both convert to integers.
+        if int(claims["exp"]) - int(claims["iat"]) > self._max_lifetime:
+            raise Unauthorized("the bearer token lives longer than this API accepts")
         try:
-            roles = frozenset(Role(r) for r in claims.get("roles", []))
+            roles = frozenset(Role(r) for r in _strings(claims.get("roles", [])))
+            return Principal(
+                subject=subject, roles=roles, account_id=_optional_string(claims.get("account_id")),
+                enterprise_ids=frozenset(_strings(claims.get("enterprise_ids", []))),
+                shop_ids=frozenset(_strings(claims.get("shop_ids", []))),
+                employee_account_id=_optional_string(claims.get("employee_account_id")),
+            )
         except ValueError as error:
-            raise Unauthorized("the bearer token names an unknown role") from error
-        return Principal(
-            subject=str(claims["sub"]), roles=roles, account_id=claims.get("account_id"),
-            enterprise_ids=frozenset(claims.get("enterprise_ids", [])),
-            shop_ids=frozenset(claims.get("shop_ids", [])),
-            employee_account_id=claims.get("employee_account_id"),
-        )
+            raise Unauthorized("the bearer token carries a claim this API does not understand") from error
+
+
+def _strings(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    return value
+
+
+def _optional_string(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value
+
+
+# Most specific first: several of PyJWT's errors subclass others.
+_FAILURES: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
+    (jwt.ExpiredSignatureError, "the bearer token has expired"),
+    (jwt.ImmatureSignatureError, "the bearer token is not valid yet"),
+    (jwt.InvalidAudienceError, "the bearer token is meant for another audience"),
+    (jwt.InvalidIssuerError, "the bearer token comes from another issuer"),
+    (jwt.MissingRequiredClaimError, "the bearer token lacks a required claim"),
+    (jwt.InvalidSignatureError, "the bearer token's signature does not verify"),
+    (jwt.InvalidAlgorithmError, "the bearer token is signed with an algorithm this API does not accept"),
+)
+
+
+def _failure_detail(error: jwt.PyJWTError) -> str:
+    for kind, detail in _FAILURES:
+        if isinstance(error, kind):
+            return detail
+    return "the bearer token is not valid"
 
 
 def mint_token(settings: CommonSettings, subject: str, roles: list[Role] | list[str], *,

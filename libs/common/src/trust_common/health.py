@@ -117,8 +117,8 @@ async def _database(runtime: Any) -> None:
             await connection.execute(text("SELECT 1"))
 
 
-def operations_router(checks: Sequence[Check] = API_CHECKS) -> APIRouter:
-    """/healthz, /readyz (checking `checks`) and /metrics."""
+def operations_router(checks: Sequence[Check] = API_CHECKS, *, metrics: bool = True) -> APIRouter:
+    """/healthz, /readyz (checking `checks`) and, unless served elsewhere, /metrics."""
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz", summary="The process is alive (its event loop answers)")
@@ -136,6 +136,15 @@ def operations_router(checks: Sequence[Check] = API_CHECKS) -> APIRouter:
         return JSONResponse({"status": "ready" if ready else "not ready",
                              "checks": {k: "ok" if v else "failing" for k, v in results.items()}},
                             status_code=200 if ready else 503)
+
+    if metrics:
+        router.include_router(metrics_router())
+    return router
+
+
+def metrics_router() -> APIRouter:
+    """/metrics (Prometheus text format); on the internal port of a production API."""
+    router = APIRouter(tags=["operations"])
 
     @router.get("/metrics", include_in_schema=False)
     async def prometheus_metrics() -> Response:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -28,9 +29,52 @@ class JsonFormatter(logging.Formatter):
         if trace_id:
             entry["trace_id"], entry["span_id"] = trace_id, span_id
         entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")})
-        if record.exc_info:
+        if record.exc_text:  # already formatted (and redacted) by RedactFilter
+            entry["exception"] = record.exc_text
+        elif record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+# An absolute URL: scheme, optional user-info, host and the rest up to whitespace or a quote.
+_URL = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?:(?P<userinfo>[^\s/@'\"<>]*)@)?"
+                  r"(?P<rest>[^\s'\"<>]*)")
+# A request target as access logs print it ("GET /v1/things?cursor=... HTTP/1.1").
+_TARGET = re.compile(r"(?<![\w/:])(?P<path>/[^\s?#'\"<>]*)(?P<query>[?#][^\s'\"<>]*)")
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    """`text` with the user-info, query and fragment of every URL in it replaced: they carry
+    passwords, tokens and personal data (a webhook's secret path stays, its query goes)."""
+    def url(match: re.Match[str]) -> str:
+        rest = match["rest"]
+        cut = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=-1)
+        tail = rest if cut < 0 else f"{rest[:cut]}{rest[cut]}{REDACTED}"
+        return f"{match['scheme']}{REDACTED + '@' if match['userinfo'] is not None else ''}{tail}"
+
+    text = _URL.sub(url, text)
+    return _TARGET.sub(lambda m: f"{m['path']}{m['query'][0]}{REDACTED}", text)
+
+
+class RedactFilter(logging.Filter):
+    """Redacts URLs (credentials, query strings) in every record's message, extra fields and
+    exception text before any handler writes it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:
+            return True  # a malformed call: the handler reports it as logging always does
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        for name, value in list(vars(record).items()):
+            if name not in _STANDARD and not name.startswith("_") and isinstance(value, str):
+                setattr(record, name, redact(value))
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        return True
 
 
 # A warning or error repeated within this window is written once, the next one carries the count.
@@ -70,7 +114,8 @@ class RepeatFilter(logging.Filter):
 
 def configure_logging(service: str, level: str = "INFO", as_json: bool = True) -> None:
     handler = logging.StreamHandler(sys.stdout)
-    handler.addFilter(RepeatFilter())
+    handler.addFilter(RepeatFilter())  # first: it keys on the message template, and drops before redacting
+    handler.addFilter(RedactFilter())
     handler.setFormatter(JsonFormatter(service) if as_json else logging.Formatter(
         "%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger()

@@ -1,30 +1,76 @@
-"""The outbox relay: publishes committed outbox rows to Kafka, keyed by aggregate id, and
-marks them sent. Safe with several replicas: rows are taken with FOR UPDATE SKIP LOCKED and a
-shard advisory lock, so one relay at a time publishes a given key, in id order."""
+"""The transactional outbox, both halves.
+
+`write_outbox` runs inside a unit of work's transaction: each event becomes a row with the
+next sequence number of its aggregate, so the change and its events commit together (X-2).
+The relay publishes committed rows to Kafka, keyed by aggregate id, and marks them sent. It is
+safe with several replicas: rows are taken with FOR UPDATE SKIP LOCKED and a shard advisory
+lock, so one relay at a time publishes a given key, in id order."""
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+import zlib
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.trace import SpanKind
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from trust_common import metrics
+from trust_common.events import EventData, EventEnvelope
 from trust_common.kafka import encode_headers
-from trust_common.schema import outbox
-from trust_common.uow import OUTBOX_CHANNEL
+from trust_common.schema import aggregate_sequences, outbox
+from trust_common.telemetry import continued_trace
 
 log = logging.getLogger(__name__)
+
+OUTBOX_SHARDS = 64
+# Committing units of work NOTIFY this channel; relays LISTEN to it and wake at once.
+OUTBOX_CHANNEL = "outbox"
+
+
+def outbox_shard(key: str) -> int:
+    return zlib.crc32(key.encode()) % OUTBOX_SHARDS
+
+
+async def write_outbox(session: AsyncSession, events: Sequence[EventData], *, source: str, now: datetime,
+                       topic_of: Callable[[str], str]) -> None:
+    """Write events as outbox rows in the caller's transaction, and wake the relays on commit."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    rows: list[dict[str, Any]] = []
+    for recorded in events:
+        sequence = await _next_sequence(session, recorded.aggregate_type, recorded.aggregate_id)
+        envelope = EventEnvelope.wrap(recorded, source=source, sequence=sequence, occurred_at=now, trace=carrier)
+        rows.append({
+            "event_id": envelope.event_id, "topic": topic_of(recorded.topic),
+            "message_key": envelope.aggregate_id, "event_type": envelope.type,
+            "shard": outbox_shard(envelope.aggregate_id),
+            "envelope": envelope.model_dump(mode="json"), "headers": carrier,
+        })
+    await session.execute(insert(outbox), rows)
+    await session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))  # delivered when the transaction commits
+
+
+async def _next_sequence(session: AsyncSession, aggregate_type: str, aggregate_id: str) -> int:
+    # The upsert's row lock also serialises writers of one aggregate, so outbox ids of an
+    # aggregate follow its sequence even when transactions race.
+    insert_first = pg_insert(aggregate_sequences).values(
+        aggregate_type=aggregate_type, aggregate_id=aggregate_id, last_sequence=1)
+    stmt = insert_first.on_conflict_do_update(
+        index_elements=[aggregate_sequences.c.aggregate_type, aggregate_sequences.c.aggregate_id],
+        set_={"last_sequence": aggregate_sequences.c.last_sequence + 1},
+    ).returning(aggregate_sequences.c.last_sequence)
+    return int((await session.execute(stmt)).scalar_one())
 
 # The backlog gauges cost a count over unsent rows: read from the database this often, on a
 # schedule of their own, so they keep rising while Kafka is down and publishing stalls.
@@ -112,20 +158,15 @@ class OutboxRelay:
         return len(rows)
 
     async def _send(self, row: Any) -> asyncio.Future[Any]:
-        token = otel_context.attach(propagate.extract(row["headers"] or {}))
-        try:
-            with self._tracer.start_as_current_span(
-                    f"publish {row['topic']}", kind=SpanKind.PRODUCER,
-                    attributes={"messaging.system": "kafka", "messaging.destination.name": row["topic"],
-                                "messaging.message.id": str(row["envelope"]["event_id"]),
-                                "messaging.operation.type": "publish"}):
-                headers: dict[str, str] = {"event-type": row["envelope"]["type"]}
-                propagate.inject(headers)
-                value = _json_bytes(row["envelope"])
-                return await self._producer.send(row["topic"], value=value, key=row["message_key"].encode(),
-                                                 headers=encode_headers(headers))
-        finally:
-            otel_context.detach(token)
+        with continued_trace(row["headers"]), self._tracer.start_as_current_span(
+                f"publish {row['topic']}", kind=SpanKind.PRODUCER,
+                attributes={"messaging.system": "kafka", "messaging.destination.name": row["topic"],
+                            "messaging.message.id": str(row["envelope"]["event_id"]),
+                            "messaging.operation.type": "publish"}):
+            headers: dict[str, str] = {"event-type": row["envelope"]["type"]}
+            propagate.inject(headers)
+            return await self._producer.send(row["topic"], value=_json_bytes(row["envelope"]),
+                                             key=row["message_key"].encode(), headers=encode_headers(headers))
 
     async def observe_backlog(self) -> None:
         """Set the backlog gauges: unsent rows and the age of the oldest (what SREs alert on)."""

@@ -54,11 +54,21 @@ def encode_cursor(values: tuple[Any, ...]) -> str:
     return base64.urlsafe_b64encode(json.dumps(encoded, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
+# Far above any cursor this API issues (a few keys); a longer one is refused before decoding.
+MAX_CURSOR_LENGTH = 1024
+
+
 def decode_cursor(cursor: str) -> tuple[Any, ...]:
+    """The key values a cursor carries; anything this API did not issue is a 400, whatever its shape."""
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise Invalid("the cursor is not one this API issued", parameter="cursor")
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(raw, list):
+            raise TypeError("a cursor is a list of key values")
         return tuple(datetime.fromisoformat(v["dt"]) if isinstance(v, dict) else v for v in raw)
-    except (ValueError, TypeError, KeyError) as error:
+    except (ValueError, TypeError, KeyError, RecursionError) as error:
+        # RecursionError: deeply nested brackets exhaust the JSON parser's stack.
         raise Invalid("the cursor is not one this API issued", parameter="cursor") from error
 
 

@@ -29,7 +29,7 @@ from trust_common.events import EventData
 from trust_common.messagebus import MessageBus
 from trust_common.problems import Problem
 from trust_common.runtime import Runtime
-from trust_common.settings import CommonSettings
+from trust_common.settings import CommonSettings, load_settings
 from trust_common.uow import UnitOfWork
 from trust_common.worker import WorkerSpec
 
@@ -91,7 +91,9 @@ class Service(Generic[S]):
 
     def dependencies(self, runtime: Runtime[S]) -> dict[str, Any]:
         """What handlers may ask for by name."""
-        named: dict[str, Any] = {"settings": runtime.settings, "clock": runtime.clock}
+        # `uow_factory`: a unit of work of the handler's own, for a step that must commit apart from the
+        # message's (e.g. the notifier records a send the moment it is accepted, NOTE-4).
+        named: dict[str, Any] = {"settings": runtime.settings, "clock": runtime.clock, "uow_factory": runtime.uow}
         if dataclasses.is_dataclass(runtime.adapters):
             named.update({f.name: getattr(runtime.adapters, f.name) for f in dataclasses.fields(runtime.adapters)})
         return named
@@ -120,18 +122,18 @@ class Service(Generic[S]):
 
     # Console scripts point at these (`shop-binding-api = "shop_binding.bootstrap:SERVICE.run_api"`).
     def run_api(self) -> None:
-        """Serve the API until SIGTERM."""
-        import uvicorn
+        """Serve the API until SIGTERM; in production also the internal port (docs, schema, metrics)."""
+        from trust_common.http import serve_api
 
-        settings = self.settings()
-        uvicorn.run(self.create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None)
+        settings = load_settings(self.settings)
+        serve_api(self.create_app(settings), settings)
 
     def run_worker(self) -> None:
         """Run the outbox relay, consumers and timers until SIGTERM."""
         from trust_common import worker
         from trust_common.logs import configure_logging
 
-        settings = self.settings()
+        settings = load_settings(self.settings)
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
         runtime = self.runtime(settings)
         asyncio.run(worker.serve(runtime, self.worker_spec(runtime)))
@@ -140,7 +142,8 @@ class Service(Generic[S]):
         """Apply this service's migrations and the common branch (blocking)."""
         from trust_common import migrations
 
-        migrations.upgrade(self.migrations, database_url or self.settings().database_url.get_secret_value())
+        url = database_url or load_settings(self.settings).database_url.get_secret_value()
+        migrations.upgrade(self.migrations, url)
 
 
 def handlers(*groups: Mapping[type[EventData], Handler | Sequence[Handler]]) -> dict[type[EventData], list[Handler]]:

@@ -1,25 +1,43 @@
-"""Typed settings shared by every service; nothing else reads the environment."""
+"""Typed settings shared by every service; nothing else reads the environment.
+
+They fail closed: `TRUST_ENVIRONMENT` has no default (a process that does not say where it
+runs refuses to start), and production refuses every development placeholder.
+"""
 from __future__ import annotations
 
-from typing import Literal
+import sys
+from typing import Any, Literal, TypeVar
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 # Values that only make sense on a developer machine: refused anywhere else.
 PLACEHOLDER_SECRETS = frozenset({"", "changethis", "dev-only-secret-not-for-production-use", "trust", "secret",
                                  "password"})
 
 Environment = Literal["development", "test", "production"]
+# RFC 7518 3.2: an HMAC key at least as long as the hash output (an unknown HS* gets the longest).
+MIN_HMAC_SECRET_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
+ASYMMETRIC_PREFIXES = ("RS", "ES", "PS", "Ed")
+MISSING_ENVIRONMENT = ("TRUST_ENVIRONMENT is not set: set it to development, test or production "
+                       "(there is no default, so a production process can never start as development)")
+# The CLIs' --help says it too.
+ENVIRONMENT_HELP = ("Settings come from TRUST_* environment variables; TRUST_ENVIRONMENT (development, test or "
+                    "production) is required: the local stack's is development.")
+
+S = TypeVar("S", bound="CommonSettings")
 
 
 class CommonSettings(BaseSettings):
     """Settings every service has; each service subclasses it with its own defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="TRUST_", extra="ignore")
+    # Errors never echo the values: they would print secrets into a crash log.
+    model_config = SettingsConfigDict(env_prefix="TRUST_", extra="ignore", hide_input_in_errors=True)
 
     service_name: str = "trust"
-    environment: Environment = "development"
+    environment: Environment  # no default: see MISSING_ENVIRONMENT
     database_url: SecretStr = SecretStr("postgresql+asyncpg://trust:trust@127.0.0.1:54329/trust")
     database_pool_size: int = 10
     # Connections beyond the pool break the connection budget (docs/operations.md#connection-budget).
@@ -30,6 +48,13 @@ class CommonSettings(BaseSettings):
     topic_prefix: str = ""
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    # /docs, /redoc, /openapi.json and /metrics on a port of their own, which only the cluster
+    # reaches: always in production (9000 unless set; the public port then has none of them),
+    # elsewhere only when set (docs/operations.md#api-surface).
+    internal_port: int | None = None
+    # Request bodies above this are refused with 413 before they are read; a route that takes
+    # uploads declares its own limit (trust_common.limits.max_body).
+    http_max_body_bytes: int = 1024 * 1024
 
     jwt_algorithms: list[str] = ["HS256"]
     jwt_secret: SecretStr = SecretStr("dev-only-secret-not-for-production-use")
@@ -39,6 +64,8 @@ class CommonSettings(BaseSettings):
     jwt_public_keys: dict[str, str] = {}
     jwt_issuer: str = "https://auth.trust.local"
     jwt_audience: str = "trust-platform"
+    # A token whose lifetime (exp - iat) is longer is refused, however it was signed.
+    jwt_max_lifetime_seconds: int = 24 * 3600
 
     otel_exporter: Literal["none", "console", "otlp", "memory"] = "none"
     trace_sample_ratio: float = 1.0
@@ -79,18 +106,30 @@ class CommonSettings(BaseSettings):
     # Bodies sent with an Idempotency-Key are buffered (hashed, replayed to the app): bounded.
     idempotency_max_body_bytes: int = 11 * 1024 * 1024
 
+    @model_validator(mode="before")
+    @classmethod
+    def _require_environment(cls, values: Any) -> Any:
+        if isinstance(values, dict) and values.get("environment") in (None, ""):
+            raise ValueError(MISSING_ENVIRONMENT)
+        return values
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> CommonSettings:
         if self.environment == "development" or self.environment == "test":
             return self
         problems = []
-        if "HS256" in self.jwt_algorithms and self.jwt_secret.get_secret_value() in PLACEHOLDER_SECRETS:
-            problems.append("TRUST_JWT_SECRET is a placeholder")
-        if (any(a.startswith(("RS", "ES", "PS")) for a in self.jwt_algorithms)
+        hmac = [a for a in self.jwt_algorithms if a.upper().startswith("HS")]
+        if hmac:
+            secret = self.jwt_secret.get_secret_value()
+            needed = max(MIN_HMAC_SECRET_BYTES.get(a.upper(), 64) for a in hmac)
+            if secret in PLACEHOLDER_SECRETS:
+                problems.append("TRUST_JWT_SECRET is a placeholder")
+            elif len(secret.encode()) < needed:
+                problems.append(f"TRUST_JWT_SECRET is shorter than the {needed} bytes {', '.join(hmac)} needs")
+        if (any(a.startswith(ASYMMETRIC_PREFIXES) for a in self.jwt_algorithms)
                 and not (self.jwt_public_key or self.jwt_public_keys)):
             problems.append("TRUST_JWT_PUBLIC_KEY is required for asymmetric algorithms")
-        url = self.database_url.get_secret_value()
-        if ":trust@" in url or ":password@" in url:
+        if _placeholder_password(self.database_url.get_secret_value()):
             problems.append("TRUST_DATABASE_URL carries a placeholder password")
         problems.extend(self.placeholder_problems())
         if problems:
@@ -100,6 +139,11 @@ class CommonSettings(BaseSettings):
     def placeholder_problems(self) -> list[str]:
         """Service settings add their own secret checks here."""
         return []
+
+    @property
+    def operations_port(self) -> int | None:
+        """Where the API serves its docs, schema and metrics apart from the public port, if anywhere."""
+        return self.internal_port or (9000 if self.environment == "production" else None)
 
     def topic(self, name: str) -> str:
         """The physical topic of a logical one (a prefix isolates test runs and environments)."""
@@ -113,3 +157,23 @@ class CommonSettings(BaseSettings):
     @property
     def consumer_group(self) -> str:
         return f"{self.topic_prefix}{self.service_name}"
+
+
+def _placeholder_password(url: str) -> bool:
+    try:
+        password = make_url(url).password
+    except ArgumentError:
+        return False  # not a URL at all: the engine refuses it with a clearer message
+    return password is not None and str(password).lower() in PLACEHOLDER_SECRETS | {"postgres"}
+
+
+def load_settings(settings_class: type[S], **values: Any) -> S:
+    """The settings of a process, or exit with one readable line per problem (no traceback):
+    what the console scripts call before doing anything."""
+    try:
+        return settings_class(**values)
+    except ValidationError as error:
+        lines = [f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg'].removeprefix('Value error, ')}"
+                 for e in error.errors()]
+        print("refusing to start:\n  " + "\n  ".join(lines), file=sys.stderr)
+        raise SystemExit(2) from None

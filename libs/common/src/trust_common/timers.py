@@ -48,6 +48,11 @@ TimerHandler = Callable[[Timer, "UnitOfWork"], Awaitable[None]]
 # of the same batch (same transaction, so no lock stops it) is not fired from its stale row.
 ROW_VERSION: ColumnClause[str] = literal_column("timers.xmin::text")
 
+MARK_FIRED = text("""
+    UPDATE timers SET status = 'fired', fired_at = :now
+    FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS text[])) AS claimed(id, version)
+    WHERE timers.id = claimed.id AND timers.xmin::text = claimed.version""")
+
 # Lock waits that say nothing about the timer: another transaction holds what its handler needs
 # (lock_timeout), or two batches crossed (deadlock). The timer goes back, unchanged, for the next claim.
 CONTENTION_STATES = frozenset({"55P03", "40P01", "40001"})
@@ -59,6 +64,8 @@ class TimerSchedule:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self._session = session
         self._clock = clock
+        # Calls that may change an existing timer (the poller then guards each fire by row version).
+        self.changes = 0
 
     async def schedule(self, kind: str, key: str, due_at: datetime, payload: Mapping[str, Any] | None = None,
                        *, replace: bool = False) -> None:
@@ -68,6 +75,7 @@ class TimerSchedule:
         stmt = pg_insert(timers).values(kind=kind, key=key, due_at=due_at, payload=dict(payload or {}),
                                         headers=carrier, status="pending")
         if replace:
+            self.changes += 1
             stmt = stmt.on_conflict_do_update(
                 constraint="timers_dedupe",
                 set_={"due_at": due_at, "payload": dict(payload or {}), "status": "pending", "attempts": 0,
@@ -78,6 +86,7 @@ class TimerSchedule:
 
     async def cancel(self, kind: str, key: str) -> bool:
         """Cancel a pending timer; False if there was none pending."""
+        self.changes += 1
         result = await self._session.execute(
             update(timers).where(timers.c.kind == kind, timers.c.key == key, timers.c.status == "pending")
             .values(status="cancelled").returning(timers.c.id))
@@ -85,6 +94,7 @@ class TimerSchedule:
 
     async def cancel_prefix(self, kind: str, key_prefix: str) -> int:
         """Cancel every pending timer of a kind whose key starts with a prefix (e.g. all reminders of one window)."""
+        self.changes += 1
         result = await self._session.execute(
             update(timers).where(timers.c.kind == kind, timers.c.key.startswith(key_prefix, autoescape=True),
                                  timers.c.status == "pending")
@@ -158,31 +168,44 @@ class TimerPoller:
         """Poll until stopped; the gauges are counted by a loop of their own, not after batches."""
         if not self._handlers:
             return
+        self._turn = asyncio.Condition()
         async with asyncio.TaskGroup() as loops:
-            for index in range(self._concurrency):
-                loops.create_task(self._loop(stop, index))
+            for _ in range(self._concurrency):
+                loops.create_task(self._loop(stop))
+            loops.create_task(self._ticker(stop))
             loops.create_task(self._gauge_loop(stop))
 
-    async def _loop(self, stop: asyncio.Event, index: int) -> None:
-        # Idle loops poll in turn (staggered, each every poll_seconds × concurrency), so together
-        # they query as often as one loop would; a loop that finds work keeps going at once.
-        idle = self._poll_seconds * self._concurrency
-        if await _stopped(stop, self._poll_seconds * index):
-            return
-        size = 1
-        while not stop.is_set():
-            try:
-                batch = await self.fire_batch(size)
-            except Exception:  # the database may be briefly away; keep polling
-                log.exception("timer poll failed")
-                batch = Batch()
-            size = self._next_size(size, batch)
-            if batch.claimed == 0 and await _stopped(stop, idle):
-                return
+    async def _ticker(self, stop: asyncio.Event) -> None:
+        # While idle, one loop polls every poll_seconds (whichever waits): the loops query as often
+        # as one would, and a timer that falls due is fired at most poll_seconds late, however the
+        # loops happened to line up after a burst.
+        while not await _stopped(stop, self._poll_seconds):
+            async with self._turn:
+                self._turn.notify(1)
+        async with self._turn:
+            self._turn.notify_all()
+
+    async def _loop(self, stop: asyncio.Event) -> None:
+        while True:
+            async with self._turn:
+                if stop.is_set():  # checked under the lock: the ticker's last notify_all cannot be missed
+                    return
+                await self._turn.wait()
+            size = 1  # after idling, the first timer found is fired alone, at once
+            while not stop.is_set():  # keep going while there is work
+                try:
+                    batch = await self.fire_batch(size)
+                except Exception:  # the database may be briefly away; keep polling
+                    log.exception("timer poll failed")
+                    break
+                if batch.claimed == 0:
+                    break
+                if batch.claimed == size:  # more may be due: wake another loop to help
+                    async with self._turn:
+                        self._turn.notify(1)
+                size = self._next_size(size, batch)
 
     def _next_size(self, size: int, batch: Batch) -> int:
-        if batch.claimed == 0:
-            return 1  # idle: the next timer found is fired alone, as soon as it is due
         if batch.released or batch.seconds > self._batch_seconds:
             return max(1, size // 2)
         if batch.claimed == size:
@@ -223,14 +246,21 @@ class TimerPoller:
             batch.claimed = len(rows)
             started = time.monotonic()
             fired: list[int] = []
+            unmarked: list[RowMapping] = []
             for row in rows:
                 if batch.handled and time.monotonic() - started > self._batch_seconds:
                     batch.released = batch.claimed - batch.handled - batch.contended - batch.changed
                     break
-                outcome = await self._fire(uow, row, now)
+                # Until a handler of this batch changes a timer, the fired marks wait for one
+                # statement at the end (a round trip less per timer); after that, each is marked
+                # before its handler runs, only if its row is still as claimed.
+                guarded = uow.timers.changes > 0
+                outcome = await self._fire(uow, row, now, guarded=guarded)
                 if outcome is Outcome.FIRED:
                     fired.append(row["id"])
                     batch.fired += 1
+                    if not guarded:
+                        unmarked.append(row)
                 elif outcome is Outcome.FAILED:
                     batch.failed += 1
                 elif outcome is Outcome.CONTENDED:
@@ -239,6 +269,10 @@ class TimerPoller:
                     batch.changed += 1
             with suppress_instrumentation():
                 await uow.session.execute(text("SET LOCAL lock_timeout = DEFAULT"))  # the outbox write waits
+                if unmarked:
+                    # A row changed after it fired (a later handler moved or cancelled it) keeps its new state.
+                    await uow.session.execute(MARK_FIRED, {"now": now, "ids": [r["id"] for r in unmarked],
+                                                           "versions": [r["row_version"] for r in unmarked]})
             await uow.commit()  # the rows not handled (released, contended) are unlocked here
             batch.seconds = time.monotonic() - started
         for row in rows:
@@ -250,7 +284,7 @@ class TimerPoller:
             self._on_batch(batch)
         return batch
 
-    async def _fire(self, uow: UnitOfWork, row: RowMapping, now: datetime) -> Outcome:
+    async def _fire(self, uow: UnitOfWork, row: RowMapping, now: datetime, *, guarded: bool) -> Outcome:
         timer = Timer(id=row["id"], kind=row["kind"], key=row["key"], due_at=row["first_due_at"] or row["due_at"],
                       payload=row["payload"])
         handler = self._handlers[timer.kind]
@@ -259,13 +293,12 @@ class TimerPoller:
             with self._tracer.start_as_current_span(f"timer {timer.kind}", attributes={"timer.kind": timer.kind}):
                 try:
                     async with uow.session.begin_nested():
-                        # Marked first, so a handler that re-schedules its own (kind, key) with
-                        # `replace` leaves it pending at the new time.
-                        marked = await uow.session.execute(
-                            update(timers).where(timers.c.id == timer.id, ROW_VERSION == row["row_version"])
-                            .values(status="fired", fired_at=now))
-                        if marked.rowcount == 0:  # type: ignore[attr-defined]
-                            return Outcome.CHANGED
+                        if guarded:  # marked first: a handler re-scheduling its own (kind, key) keeps that
+                            marked = await uow.session.execute(
+                                update(timers).where(timers.c.id == timer.id, ROW_VERSION == row["row_version"])
+                                .values(status="fired", fired_at=now))
+                            if marked.rowcount == 0:  # type: ignore[attr-defined]
+                                return Outcome.CHANGED
                         await handler(timer, uow)
                         await uow.session.flush()
                     uow.keep_recorded_events()

@@ -3,29 +3,20 @@ and its timers together (X-2). Nothing is published here; the relay does that.""
 from __future__ import annotations
 
 import uuid
-import zlib
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Self
 
-from opentelemetry import propagate
-from sqlalchemy import event, insert, text
+from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from trust_common.clock import Clock
 from trust_common.events import EventData, EventEnvelope
-from trust_common.schema import aggregate_sequences, inbox, outbox
+from trust_common.outbox import write_outbox
+from trust_common.schema import inbox
 from trust_common.timers import TimerSchedule
-
-OUTBOX_SHARDS = 64
-OUTBOX_CHANNEL = "outbox"
-
-
-def outbox_shard(key: str) -> int:
-    return zlib.crc32(key.encode()) % OUTBOX_SHARDS
-
 
 # Set by the idempotency middleware for one request: the transaction that will also store the
 # request's response. A unit of work inside it works in a savepoint of it and leaves the commit
@@ -108,8 +99,8 @@ class UnitOfWork:
         await self.session.flush()
         events = self._collect()
         if events:
-            await self._write_outbox(events)
-            await self.session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
+            await write_outbox(self.session, events, source=self.source, now=self.clock.now(),
+                               topic_of=self._topic_of)
         if self._savepoint is not None:
             await self._savepoint.commit()  # the ambient transaction commits it, with the stored response
         else:
@@ -136,34 +127,6 @@ class UnitOfWork:
         events = self._emitted + self._pull_recorded()
         self._emitted = []
         return events
-
-    async def _write_outbox(self, events: list[EventData]) -> None:
-        carrier: dict[str, str] = {}
-        propagate.inject(carrier)
-        now = self.clock.now()
-        rows: list[dict[str, Any]] = []
-        for recorded in events:
-            sequence = await self._next_sequence(recorded.aggregate_type, recorded.aggregate_id)
-            envelope = EventEnvelope.wrap(recorded, source=self.source, sequence=sequence,
-                                          occurred_at=now, trace=carrier)
-            rows.append({
-                "event_id": envelope.event_id, "topic": self._topic_of(recorded.topic),
-                "message_key": envelope.aggregate_id, "event_type": envelope.type,
-                "shard": outbox_shard(envelope.aggregate_id),
-                "envelope": envelope.model_dump(mode="json"), "headers": carrier,
-            })
-        await self.session.execute(insert(outbox), rows)
-
-    async def _next_sequence(self, aggregate_type: str, aggregate_id: str) -> int:
-        # The upsert's row lock also serialises writers of one aggregate, so outbox ids of an
-        # aggregate follow its sequence even when transactions race.
-        insert_first = pg_insert(aggregate_sequences).values(
-            aggregate_type=aggregate_type, aggregate_id=aggregate_id, last_sequence=1)
-        stmt = insert_first.on_conflict_do_update(
-            index_elements=[aggregate_sequences.c.aggregate_type, aggregate_sequences.c.aggregate_id],
-            set_={"last_sequence": aggregate_sequences.c.last_sequence + 1},
-        ).returning(aggregate_sequences.c.last_sequence)
-        return (await self.session.execute(stmt)).scalar_one()
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

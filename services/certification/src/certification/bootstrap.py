@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from certification.adapters.payments import FakePayments, Payments
-from certification.adapters.sister_app import FakeSisterAppDirectory, SisterAppDirectory
 from certification.adapters.storage import DocumentStorage, LocalDocumentStorage
 from certification.domain import commands
 from certification.domain.calendar import WorkingCalendar
-from certification.handlers import accounts, applications, deadlines, reviews
+from certification.handlers import accounts, applications, deadlines, enterprise_accounts, reviews, sister_app
 from certification.orm import CONSTRAINT_PROBLEMS, metadata, start_mappers
 from certification.repository import UnitOfWork
 from certification.routes import applications as application_routes
+from certification.routes import enterprise_accounts as enterprise_account_routes
 from certification.routes import reviews as review_routes
 from certification.settings import Settings
-from trust_common.contracts.platform import AccountChanged, AccountDeleted
+from trust_common.contracts.platform import AccountChanged, AccountDeleted, SisterAppCertificationChanged
 from trust_common.projections import ACCOUNT_PROJECTION
 from trust_common.providers import fake
 from trust_common.runtime import Runtime
@@ -25,19 +25,17 @@ from trust_common.service import Service, handlers
 
 @dataclass(frozen=True)
 class Adapters:
-    calendar: WorkingCalendar  # CERT-5: working days, with the configured public holidays
+    calendar: WorkingCalendar  # CERT-5: working days: holidays, make-up days, in the calendar's time zone
     payments: Payments  # CERT-4: the audit fee
     storage: DocumentStorage  # CERT-3: uploaded documents (a mounted volume in production)
-    sister_app: SisterAppDirectory  # CERT-9: the sister app's certification directory
 
 
 def adapters(runtime: Runtime[Settings]) -> Adapters:
     settings = runtime.settings
     return Adapters(
-        calendar=WorkingCalendar(settings.holidays),
+        calendar=WorkingCalendar(settings.holidays, settings.makeup_working_days, settings.calendar_timezone),
         payments=fake(settings, "payments", lambda: FakePayments(settings.payments_decline_prefix)),
         storage=LocalDocumentStorage(settings.document_dir),
-        sister_app=fake(settings, "sister_app", FakeSisterAppDirectory),
     )
 
 
@@ -47,7 +45,7 @@ SERVICE = Service(
     description="Enterprise (blue V), personal and real-name certification with the audit review.",
     settings=Settings,
     migrations=Path(__file__).parent / "migrations",
-    routers=[application_routes.router, review_routes.router],
+    routers=[application_routes.router, review_routes.router, enterprise_account_routes.router],
     commands={
         commands.StartApplication: applications.start_application,
         commands.UpdateFields: applications.update_fields,
@@ -60,10 +58,13 @@ SERVICE = Service(
         commands.ClaimReview: reviews.claim_review,
         commands.ApproveApplication: reviews.approve_application,
         commands.RejectApplication: reviews.reject_application,
+        commands.OpenEnterpriseAccount: enterprise_accounts.open_enterprise_account,  # CERT-11
     },
     # CERT-2: the projection is updated first, then certified profiles are compared with it.
+    # CERT-9: the sister app's certification facts; synced certifications follow them.
     events=handlers(ACCOUNT_PROJECTION,
-                    {AccountChanged: accounts.account_changed, AccountDeleted: accounts.account_deleted}),
+                    {AccountChanged: accounts.account_changed, AccountDeleted: accounts.account_deleted,
+                     SisterAppCertificationChanged: sister_app.sister_app_certification_changed}),
     timers={
         deadlines.REVIEW_SLA: deadlines.review_sla_due,  # CERT-5
         deadlines.OVERDUE_GAUGE: deadlines.refresh_overdue_gauge,  # CERT-5 dashboard

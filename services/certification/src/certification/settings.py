@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 
+from certification.domain.calendar import DEFAULT_TIMEZONE
 from trust_common.settings import CommonSettings
 
 
@@ -16,11 +18,23 @@ class Settings(CommonSettings):
     # CERT-3: where uploads live (a mounted volume in production) and how large one may be.
     document_dir: str = ".local/documents"
     document_max_bytes: int = 10 * 1024 * 1024
-    # CERT-5: public holidays on top of weekends, for the working-day calendar.
+    # CERT-5: the working-day calendar: public holidays on top of weekends, make-up working days on
+    # weekends (调休), and the time zone its days are counted in.
     holidays: list[date] = []
+    makeup_working_days: list[date] = []
+    calendar_timezone: str = DEFAULT_TIMEZONE
     review_lease_seconds: int = 30 * 60
     # The fake payments provider declines accounts whose id starts with this (development and tests).
     payments_decline_prefix: str = "declined-"
+
+    @field_validator("calendar_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:  # an unknown zone fails at start-up, not on the first submission
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
 
     @property
     def review_lease(self) -> timedelta:

@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from certification.domain import errors
 from certification.domain.application import Application
+from certification.domain.enterprise_account import EnterpriseAccount
 from certification.domain.records import Document
-from certification.domain.states import IN_AUDIT
-from certification.orm import application_history, applications, documents
+from certification.domain.states import IN_AUDIT, TERMINAL, Status
+from certification.orm import application_history, applications, documents, enterprise_accounts
 from trust_common.pagination import PageRequest, paginate
 
 
@@ -53,8 +54,10 @@ async def history(session: AsyncSession, application_id: str,
 
 
 async def document(session: AsyncSession, application_id: str, document_id: str) -> Document:
+    # Issue 13: a superseded version is no longer served (its file is deleted when it is replaced).
     found = (await session.execute(select(Document).where(
-        documents.c.id == document_id, documents.c.application_id == application_id))).scalars().first()
+        documents.c.id == document_id, documents.c.application_id == application_id,
+        documents.c.superseded.is_(False)))).scalars().first()
     if found is None:
         raise errors.DocumentNotFound("no such document")
     return found
@@ -66,3 +69,31 @@ async def _load(session: AsyncSession, ids: list[str]) -> list[Application]:
     found = {a.id: a for a in (await session.execute(select(Application).where(applications.c.id.in_(ids))))
              .scalars().all()}
     return [found[i] for i in ids]
+
+
+async def enterprise_account(session: AsyncSession,
+                             account_id: str) -> tuple[EnterpriseAccount, Application | None]:
+    """CERT-11: the free enterprise account and the enterprise certification that stands for it, if any."""
+    account = (await session.execute(select(EnterpriseAccount).where(
+        enterprise_accounts.c.account_id == account_id))).scalars().first()
+    if account is None:
+        raise errors.EnterpriseAccountNotFound("no enterprise account was opened for this account")
+    return account, await standing_certification(session, account_id)
+
+
+async def standing_certification(session: AsyncSession, account_id: str) -> Application | None:
+    """The enterprise certification that stands for an account (certified, possibly under re-review)."""
+    return (await session.execute(select(Application).where(
+        applications.c.account_id == account_id, applications.c.certification_type == "enterprise",
+        applications.c.certified_at.is_not(None),
+        applications.c.status.not_in([str(s) for s in TERMINAL | {Status.FAILED}])).limit(1))).scalars().first()
+
+
+async def badge(session: AsyncSession, account_id: str) -> Application:
+    """CERT-11: the blue V needs certification: an uncertified enterprise account is refused naming CERT-11."""
+    certification = await standing_certification(session, account_id)
+    if certification is not None:
+        return certification
+    await enterprise_account(session, account_id)  # 404 when there is no enterprise account at all
+    raise errors.EnterpriseUncertified("this enterprise account is not certified; apply for enterprise "
+                                       "certification to get the badge")

@@ -11,7 +11,15 @@ from employee_accounts.adapters.passwords import Passwords
 from employee_accounts.adapters.payments import FakePayments, Payments
 from employee_accounts.adapters.vault import PersonalDataVault
 from employee_accounts.domain import commands as c
-from employee_accounts.handlers import accounts, activation, invitations, organisation, storefront
+from employee_accounts.handlers import (
+    accounts,
+    activation,
+    authorisations,
+    entitlements,
+    invitations,
+    organisation,
+    storefront,
+)
 from employee_accounts.orm import constraint_problems, metadata, start_mappers
 from employee_accounts.repository import UnitOfWork
 from employee_accounts.routes import accounts as account_routes
@@ -83,21 +91,28 @@ SERVICE = Service(
         c.VerifyFace: activation.verify_face,
         c.BindPhone: activation.bind_phone,
         c.ChangePassword: activation.change_password,
+        c.ChangeAuthorisation: authorisations.change_authorisation,
+        c.HideAffiliation: accounts.hide_affiliation,
         c.PayShowcaseDeposit: storefront.pay_showcase_deposit,
         c.OpenShowcase: storefront.open_showcase,
         c.ConfigureMerchantModule: storefront.configure_merchant_module,
         c.ApproveMerchantModule: storefront.approve_merchant_module,
     },
     # Platform accounts: projected first, then held departures settle (EMP-9) and deleted authorisations end
-    # (EMP-13); certification decisions certify or suspend the enterprise (EMP-18).
+    # (EMP-13); certification decisions certify or suspend the enterprise (EMP-18); a free enterprise account is
+    # known as uncertified (CERT-11).
     events=handlers(
         ACCOUNT_PROJECTION,
         {AccountRegistered: accounts.on_account_fact, AccountChanged: accounts.on_account_fact,
          AccountDeleted: accounts.on_account_fact},
         {cert.ApplicationApproved: organisation.on_approved, cert.CertificationRenewed: organisation.on_renewed,
-         cert.CertificationExpired: organisation.on_expired, cert.CertificationCancelled: organisation.on_cancelled},
+         cert.CertificationExpired: organisation.on_expired, cert.CertificationCancelled: organisation.on_cancelled,
+         cert.EnterpriseAccountOpened: organisation.on_free_account_opened},
     ),
-    timers={invitations.LAPSE_TIMER: invitations.lapse_invitation},  # EMP-12, X-1: the 48-hour lapse
+    # EMP-12's 48-hour lapse; EMP-21's reminders 7 days and 1 day before the validity ends, and its end.
+    timers={invitations.LAPSE_TIMER: invitations.lapse_invitation,
+            entitlements.REMINDER_TIMER: authorisations.remind_validity_ending,
+            entitlements.END_TIMER: authorisations.end_validity},
     adapters=adapters,
     unit_of_work=UnitOfWork,
     mappers=start_mappers,

@@ -52,6 +52,11 @@ enterprises = Table(
     Column("certification_id", String(100)),
     Column("valid_until", DateTime(timezone=True)),
     Column("grants_suspended", Boolean, nullable=False),
+    Column("free_account_opened_at", DateTime(timezone=True)),  # CERT-11
+    # Issue 15: since when the certification state holds and which certification event set it.
+    Column("state_since", DateTime(timezone=True)),
+    Column("state_event_type", String(200)),
+    Column("state_event_id", String(64)),
     *_stamps(),
 )
 
@@ -95,6 +100,7 @@ employee_accounts = Table(
     Column("position_id", String(64)),
     Column("department_id", String(64)),
     Column("modules", JSONB, nullable=False),
+    Column("tools", JSONB, nullable=False, server_default=text("'[]'::jsonb")),  # EMP-20, authorised personal
     Column("valid_until", DateTime(timezone=True)),
     Column("invitation_id", String(64)),
     Column("review_reason", Text),
@@ -104,6 +110,9 @@ employee_accounts = Table(
     Column("face_result_ciphertext", LargeBinary),
     Column("face_result_key_id", String(50)),
     Column("face_verified_at", DateTime(timezone=True)),
+    # Issue 13: face checks (paid provider calls) of this activation in the current window.
+    Column("face_checks", Integer, nullable=False, server_default=text("0")),
+    Column("face_checks_since", DateTime(timezone=True)),
     Column("phone_ciphertext", LargeBinary),
     Column("phone_key_id", String(50)),
     Column("phone_hash", String(64)),
@@ -140,6 +149,19 @@ invitations = Table(
     Index("invitations_one_pending", "personal_account_id", unique=True, postgresql_where=text("status = 'pending'")),
 )
 
+# EMP-19 / CERT-12 style audit trail: every change of an authorisation, who made it, before and after.
+authorisation_changes = Table(
+    "authorisation_changes", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("employee_account_id", String(64), nullable=False, index=True),
+    Column("enterprise_id", String(100), nullable=False),
+    Column("actor", String(200), nullable=False),  # the admin's subject, or "system" for the validity end
+    Column("action", String(40), nullable=False),  # "changed" | "validity_ended"
+    Column("before", JSONB, nullable=False),
+    Column("after", JSONB, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
 employee_sessions = Table(
     "employee_sessions", metadata,
     Column("token_hash", String(64), primary_key=True),
@@ -147,6 +169,17 @@ employee_sessions = Table(
     Column("holder_generation", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+
+# Issue 13: sign-in attempts per key ("account:<sha256 of the login email>", "address:<client address>"), in
+# PostgreSQL so every replica sees the same counts.
+sign_in_attempts = Table(
+    "sign_in_attempts", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("last_at", DateTime(timezone=True), nullable=False),
+    Column("blocked_until", DateTime(timezone=True)),
 )
 
 

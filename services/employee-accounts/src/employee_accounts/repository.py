@@ -2,12 +2,13 @@
 Tenancy is part of every lookup (X-3)."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from employee_accounts.domain.account import EmployeeAccount, Status
 from employee_accounts.domain.department import Department
@@ -20,8 +21,16 @@ from employee_accounts.domain.errors import (
 )
 from employee_accounts.domain.invitation import Invitation, InvitationStatus
 from employee_accounts.domain.position import Position
+from employee_accounts.domain.throttling import AttemptCounter
 from employee_accounts.domain.values import Permissions
-from employee_accounts.orm import employee_accounts, employee_sessions, enterprises, invitations
+from employee_accounts.orm import (
+    authorisation_changes,
+    employee_accounts,
+    employee_sessions,
+    enterprises,
+    invitations,
+    sign_in_attempts,
+)
 from trust_common import uow
 from trust_common.contracts.employee_accounts import EmployeeAccountKind
 from trust_common.contracts.platform import AccountSnapshot
@@ -59,6 +68,13 @@ async def grant_facts(session: AsyncSession, account: EmployeeAccount) -> GrantF
     return GrantFacts(granted=account.granted_permissions(position.permissions if position else None),
                       suspended=bool(enterprise and enterprise.grants_suspended),
                       main_tools=frozenset(main.tools if main else ()))
+
+
+async def entitlements_now(session: AsyncSession, account: EmployeeAccount, now: datetime) -> Permissions:
+    """The grants in force of the account now (EMP-3, EMP-18, EMP-21)."""
+    facts = await grant_facts(session, account)
+    return account.effective_permissions(facts.granted, now, enterprise_suspended=facts.suspended,
+                                         main_tools=facts.main_tools)
 
 
 class EnterpriseRepository:
@@ -126,6 +142,17 @@ class EmployeeAccountRepository:
                                                     employee_accounts.c.status != Status.ENDED.value)
         return list((await self.session.execute(stmt.order_by(employee_accounts.c.id))).scalars())
 
+    async def holding_position(self, enterprise_id: str, position_id: str) -> list[EmployeeAccount]:
+        stmt = select(EmployeeAccount).where(employee_accounts.c.enterprise_id == enterprise_id,
+                                             employee_accounts.c.position_id == position_id,
+                                             employee_accounts.c.status != Status.ENDED.value)
+        return list((await self.session.execute(stmt.order_by(employee_accounts.c.id))).scalars())
+
+    async def of_enterprise(self, enterprise_id: str) -> list[EmployeeAccount]:
+        stmt = select(EmployeeAccount).where(employee_accounts.c.enterprise_id == enterprise_id,
+                                             employee_accounts.c.status != Status.ENDED.value)
+        return list((await self.session.execute(stmt.order_by(employee_accounts.c.id))).scalars())
+
     async def pending_departures(self, platform_account_id: str) -> list[EmployeeAccount]:
         stmt = select(EmployeeAccount).where(employee_accounts.c.account_id == platform_account_id,
                                              employee_accounts.c.status == Status.DEPARTURE_PENDING.value)
@@ -133,6 +160,11 @@ class EmployeeAccountRepository:
 
     async def grant_facts(self, account: EmployeeAccount) -> GrantFacts:
         return await grant_facts(self.session, account)
+
+    async def end_sessions(self, account: EmployeeAccount) -> None:
+        """Issue 13: every session of the account ends (a password change, a handover)."""
+        await self.session.execute(delete(employee_sessions).where(
+            employee_sessions.c.employee_account_id == account.id))
 
     async def open_session(self, token_hash: str, account: EmployeeAccount, now: datetime,
                            lifetime: timedelta) -> None:
@@ -238,6 +270,51 @@ class PlatformFacts:
         return [AccountSnapshot.model_validate(s) for s in (await self.session.execute(stmt)).scalars()]
 
 
+class SignInAttempts:
+    """Issue 13: the attempt counters. Each admission is its own short transaction (the row locked, so concurrent
+    attempts queue), committed whatever becomes of the request: a refused or failed sign-in still counts."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def admit(self, key: str, limit: int, now: datetime) -> None:
+        async with self.sessions() as session, session.begin():
+            await session.execute(pg_insert(sign_in_attempts).values(key=key, attempts=0, last_at=now)
+                                  .on_conflict_do_nothing(index_elements=[sign_in_attempts.c.key]))
+            row = (await session.execute(select(sign_in_attempts).where(sign_in_attempts.c.key == key)
+                                         .with_for_update())).mappings().one()
+            counter = AttemptCounter(row["attempts"], row["last_at"], row["blocked_until"])
+            try:
+                counter.admit(limit, now)
+            finally:
+                await session.execute(update(sign_in_attempts).where(sign_in_attempts.c.key == key).values(
+                    attempts=counter.attempts, last_at=counter.last_at, blocked_until=counter.blocked_until))
+
+    async def succeeded(self, account_key: str, other_keys: list[tuple[str, int]]) -> None:
+        """A success clears the account's counter and takes its own attempt off the others (an address shared by
+        many employees is limited by its failures, not by their daily sign-ins)."""
+        async with self.sessions() as session, session.begin():
+            await session.execute(delete(sign_in_attempts).where(sign_in_attempts.c.key == account_key))
+            for key, limit in other_keys:
+                attempts = func.greatest(sign_in_attempts.c.attempts - 1, 0)
+                await session.execute(update(sign_in_attempts).where(sign_in_attempts.c.key == key).values(
+                    attempts=attempts, blocked_until=case((attempts < limit, None),
+                                                          else_=sign_in_attempts.c.blocked_until)))
+
+
+class AuditTrail:
+    """EMP-19: every change of an authorisation, who made it, before and after (read back by the enterprise)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(self, account: EmployeeAccount, *, actor: str, action: str, before: dict[str, object],
+                     now: datetime) -> None:
+        await self.session.execute(insert(authorisation_changes).values(
+            id=f"aud-{uuid.uuid4().hex}", employee_account_id=account.id, enterprise_id=account.enterprise_id,
+            actor=actor, action=action, before=before, after=account.authorisation(), at=now))
+
+
 class UnitOfWork(uow.UnitOfWork):
     """The transaction of one command, event or timer, with this service's repositories on its session."""
 
@@ -247,6 +324,8 @@ class UnitOfWork(uow.UnitOfWork):
     departments: DepartmentRepository
     invitations: InvitationRepository
     platform: PlatformFacts
+    audit: AuditTrail
+    sign_in_attempts: SignInAttempts
 
     def open_repositories(self) -> None:
         self.enterprises = EnterpriseRepository(self.session)
@@ -255,3 +334,5 @@ class UnitOfWork(uow.UnitOfWork):
         self.departments = DepartmentRepository(self.session)
         self.invitations = InvitationRepository(self.session)
         self.platform = PlatformFacts(self.session)
+        self.audit = AuditTrail(self.session)
+        self.sign_in_attempts = SignInAttempts(self._sessions)

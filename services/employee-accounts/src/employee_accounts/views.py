@@ -12,13 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from employee_accounts.domain.account import EmployeeAccount, Status
 from employee_accounts.domain.catalogue import quota_for
 from employee_accounts.domain.department import Department
+from employee_accounts.domain.enterprise import Enterprise
 from employee_accounts.domain.errors import EmployeeAccountNotFound, PositionNotFound
 from employee_accounts.domain.invitation import Invitation
 from employee_accounts.domain.policies import merchant_page_visible
 from employee_accounts.domain.position import Position
 from employee_accounts.domain.values import Permissions
+from employee_accounts.orm import authorisation_changes as authorisation_changes_table
 from employee_accounts.orm import departments, employee_accounts, employee_sessions, invitations, positions
-from employee_accounts.repository import authorised_personal, grant_facts, invitation, seats_used
+from employee_accounts.repository import authorised_personal, entitlements_now, grant_facts, invitation, seats_used
 from trust_common.pagination import PageRequest, paginate
 from trust_common.projections import load_account
 
@@ -32,6 +34,11 @@ async def employee_account(session: AsyncSession, account_id: str, enterprise_id
     if account is None:
         raise EmployeeAccountNotFound(f"no employee account {account_id}")
     return account
+
+
+async def enterprise(session: AsyncSession, enterprise_id: str) -> Enterprise | None:
+    """Issue 15: the enterprise as certification events made it here (None: none heard yet)."""
+    return await session.get(Enterprise, enterprise_id)
 
 
 async def my_authorisation(session: AsyncSession, personal_account_id: str) -> EmployeeAccount:
@@ -59,6 +66,23 @@ async def is_employee_account(session: AsyncSession, platform_account_id: str) -
     stmt = select(func.count()).select_from(employee_accounts).where(
         employee_accounts.c.account_id == platform_account_id, employee_accounts.c.status != Status.ENDED.value)
     return (await session.execute(stmt)).scalar_one() > 0
+
+
+async def authorisation_changes(session: AsyncSession, employee_account_id: str) -> list[dict[str, Any]]:
+    """EMP-19: the audit trail of one account (the caller checked the tenancy)."""
+    stmt = select(authorisation_changes_table).where(
+        authorisation_changes_table.c.employee_account_id == employee_account_id).order_by(
+        authorisation_changes_table.c.at, authorisation_changes_table.c.id).limit(500)
+    return [{k: v for k, v in row.items() if k != "enterprise_id"}
+            for row in (await session.execute(stmt)).mappings()]
+
+
+async def entitlements_of(session: AsyncSession, platform_account_id: str, now: datetime) -> list[Any]:
+    """EMP-22: the affiliation and entitlements of every live employee account of a platform account."""
+    stmt = select(EmployeeAccount).where(employee_accounts.c.account_id == platform_account_id,
+                                         employee_accounts.c.status != Status.ENDED.value)
+    accounts = list((await session.execute(stmt.order_by(employee_accounts.c.id))).scalars())
+    return [a.entitlements(await entitlements_now(session, a, now), now) for a in accounts]
 
 
 @dataclass(frozen=True)

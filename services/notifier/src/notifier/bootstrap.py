@@ -2,10 +2,10 @@
 worker, migrations and test harness."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from notifier.adapters.egress import EgressGuard, SystemResolver
 from notifier.adapters.email import EmailTransport, SmtpTransport
 from notifier.adapters.webhooks import HttpWebhookTransport, WebhookTransport
 from notifier.domain import commands
@@ -29,22 +29,18 @@ class Adapters:
     email: EmailTransport  # NOTE-4: mail to recipients (SMTP; the local stack's sink in development)
     webhooks: WebhookTransport  # NOTE-4: signed POSTs to tenants' endpoints
     sealer: Sealer  # X-4: webhook signing secrets at rest
-    # A unit of work of its own: a delivery's claim commits before the send (NOTE-4).
-    claims: Callable[[], UnitOfWork]
+    egress: EgressGuard  # issue 13: where a webhook URL may point, at registration and at every delivery
 
 
 def adapters(runtime: Runtime[Settings]) -> Adapters:
     settings = runtime.settings
-
-    def claims() -> UnitOfWork:
-        uow = runtime.uow()
-        assert isinstance(uow, UnitOfWork)  # the runtime builds this service's unit of work
-        return uow
-
+    egress = EgressGuard(SystemResolver(), allow_http=settings.webhook_allow_http,
+                         allow_loopback=settings.webhook_allow_loopback)
     return Adapters(
-        email=SmtpTransport(settings), webhooks=HttpWebhookTransport(settings),
+        email=SmtpTransport(settings, runtime.tracer_provider),
+        webhooks=HttpWebhookTransport(egress, settings.webhook_timeout_seconds, runtime.tracer_provider),
         sealer=Sealer.from_settings(settings.webhook_secret_keys, settings.webhook_secret_active_key_id),
-        claims=claims)
+        egress=egress)
 
 
 SERVICE = Service(
@@ -63,6 +59,7 @@ SERVICE = Service(
         commands.RotateEndpointSecret: webhooks.rotate_secret,
         commands.DisableEndpoint: webhooks.disable_endpoint,
         commands.ReplayDelivery: deliveries.replay_delivery,
+        commands.ReplayDeliveries: deliveries.replay_deliveries,
     },
     events=handlers(ACCOUNT_PROJECTION, {
         # NOTE-1: both 48-hour windows, opened, closed early, or lapsed.
@@ -88,6 +85,12 @@ SERVICE = Service(
         cert.CertificationCancelled: notices.certification_cancelled,
         # NOTE-3: a departing employee must unbind their real name.
         emp.EmployeeDepartureAwaitingRealNameUnbinding: notices.departure_awaiting_unbinding,
+        # NOTE-5: authorisation changed (EMP-19), validity ending and ended (EMP-21), support answers (SHOP-12).
+        emp.AuthorisationChanged: notices.authorisation_changed,
+        emp.AuthorisationValidityEnding: notices.authorisation_validity_ending,
+        emp.AuthorisationValidityEnded: notices.authorisation_validity_ended,
+        shop.SupportCaseResolved: notices.support_case_answered,
+        shop.SupportCaseDeclined: notices.support_case_answered,
     }),
     timers={
         deliveries.ATTEMPT_TIMER: deliveries.attempt_delivery,  # NOTE-4

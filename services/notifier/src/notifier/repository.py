@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +13,7 @@ from notifier.domain.notification import Notification, Tenant
 from notifier.domain.preferences import Preferences
 from notifier.domain.webhooks import WebhookEndpoint
 from notifier.domain.window import ConfirmationWindow
-from notifier.orm import notifications, preferences, webhook_endpoints
+from notifier.orm import deliveries, notifications, preferences, webhook_endpoints
 from trust_common import uow
 from trust_common.contracts.notifier import Channel
 
@@ -45,6 +45,13 @@ class DeliveryRepository:
     async def get(self, delivery_id: str, *, for_update: bool = False) -> Delivery | None:
         return await self.session.get(Delivery, delivery_id, with_for_update=for_update or None)
 
+    async def dead_lettered_ids(self, endpoint_id: str, limit: int) -> list[str]:
+        """An endpoint's dead letters, oldest first (NOTE-4: replayed in bulk)."""
+        stmt = select(deliveries.c.id).where(
+            deliveries.c.channel == str(Channel.WEBHOOK), deliveries.c.recipient == endpoint_id,
+            deliveries.c.status == "dead_lettered").order_by(deliveries.c.updated_at, deliveries.c.id).limit(limit)
+        return list((await self.session.execute(stmt)).scalars())
+
 
 class WindowRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -67,10 +74,14 @@ class EndpointRepository:
     def add(self, endpoint: WebhookEndpoint) -> None:
         self.session.add(endpoint)
 
-    async def active_ids(self, tenant: Tenant | None) -> list[str]:
+    async def active_ids(self, tenant: Tenant | None, *, for_update: bool = False) -> list[str]:
         """The tenant's active endpoints, each of which gets a copy of its notifications."""
         if tenant is None:
             return []
+        if for_update:
+            # Two registrations racing for the last place under the cap take turns (per tenant).
+            await self.session.execute(select(func.pg_advisory_xact_lock(
+                func.hashtextextended(f"webhook-endpoints:{tenant.kind}:{tenant.id}", 0))))
         stmt = select(webhook_endpoints.c.id).where(
             webhook_endpoints.c.tenant_kind == tenant.kind, webhook_endpoints.c.tenant_id == tenant.id,
             webhook_endpoints.c.active.is_(True))

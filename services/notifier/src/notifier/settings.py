@@ -33,6 +33,11 @@ class Settings(CommonSettings):
     # NOTE-4: webhooks and retries.
     webhook_timeout_seconds: float = 5.0
     webhook_allow_http: bool = True  # refused outside development and test below
+    # Issue 13: webhooks to loopback addresses, for local receivers in development and tests only
+    # (production refuses it; private, link-local, metadata … addresses are refused everywhere).
+    webhook_allow_loopback: bool = False
+    # Issue 13: endpoints one enterprise or shop may have active (each receives every notification).
+    webhook_max_endpoints_per_tenant: int = 10
     webhook_secret_grace_hours: float = 24.0
     # signing secrets are sealed at rest with AES-256-GCM keys by id (base64 of 32 bytes);
     # several may open, the active one seals (trust_common.sealing).
@@ -44,10 +49,14 @@ class Settings(CommonSettings):
     delivery_max_attempts: int = 6
     delivery_backoff_seconds: float = 30.0
     delivery_max_backoff_seconds: float = 3600.0
-    delivery_lease_seconds: float = 60.0
+    # NOTE-4: a sending attempt's claim; renewed every third of it while the send runs, so an attempt
+    # that died with its process is taken over this long after its last renewal at most.
+    delivery_lease_seconds: float = 15.0
 
     def placeholder_problems(self) -> list[str]:
         problems = ["TRUST_WEBHOOK_ALLOW_HTTP must be false in production"] if self.webhook_allow_http else []
+        if self.webhook_allow_loopback:
+            problems.append("TRUST_WEBHOOK_ALLOW_LOOPBACK must be false in production")
         dev_keys = {key.get_secret_value() for key in DEV_WEBHOOK_SECRET_KEYS.values()}
         if any(key.get_secret_value() in dev_keys for key in self.webhook_secret_keys.values()):
             problems.append("TRUST_WEBHOOK_SECRET_KEYS holds the development key")

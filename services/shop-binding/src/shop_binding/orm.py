@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry, relationship
 
 from shop_binding.domain.errors import (
@@ -12,10 +13,11 @@ from shop_binding.domain.errors import (
     CreatorAlreadyBound,
     DuplicateInvitation,
     SlotsFull,
+    SupportCaseAlreadyOpen,
     UnlinkRequestAlreadyOpen,
 )
 from shop_binding.domain.links import BusinessCentreLink
-from shop_binding.domain.model import Binding, Invitation, UnlinkRequest
+from shop_binding.domain.model import Binding, Invitation, SupportCase, UnlinkRequest
 from shop_binding.domain.shop import Shop
 from trust_common.problems import Problem
 
@@ -57,6 +59,7 @@ bindings = Table(
     Column("role", String(20), nullable=False),
     Column("status", String(20), nullable=False),
     Column("pending_reason", String(60)),
+    Column("pending_support_can_resolve", Boolean),  # SHOP-12, for a binding waiting in `binding`
     Column("invitation_id", String(64)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("bound_at", DateTime(timezone=True)),
@@ -86,6 +89,28 @@ unlink_requests = Table(
     Index("unlink_requests_one_open", "binding_id", unique=True, postgresql_where=text("status = 'open'")),
 )
 
+support_cases = Table(  # SHOP-12
+    "support_cases", metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("shop_id", String(100), ForeignKey("shops.shop_id"), nullable=False),
+    Column("shop_owner_account_id", String(100), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("creator_account_id", String(100), nullable=False),
+    Column("binding_id", String(64), ForeignKey("bindings.binding_id")),
+    Column("causes", JSONB, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("answered_at", DateTime(timezone=True)),
+    Column("answered_by", String(200)),
+    Column("note_code", String(40)),
+    Column("note", Text),  # the agent's free text: served over HTTP, never put in an event
+    Index("support_cases_by_shop", "shop_id", "created_at", "case_id"),
+    # Support's queue: open cases, oldest first.
+    Index("support_cases_queue", "created_at", "case_id", postgresql_where=text("status = 'open'")),
+    Index("support_cases_one_open", "shop_id", "kind", "creator_account_id", unique=True,
+          postgresql_where=text("status = 'open'")),
+)
+
 business_centre_links = Table(
     "business_centre_links", metadata,
     Column("link_id", String(64), primary_key=True),
@@ -96,6 +121,11 @@ business_centre_links = Table(
     Column("status", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("removed_at", DateTime(timezone=True)),
+    # LINK-2: the consent given when linking (NULL on links made before it was recorded) and its revocation.
+    Column("terms_version", String(40)),
+    Column("scopes", JSONB),
+    Column("consented_at", DateTime(timezone=True)),
+    Column("authorisation_revoked_at", DateTime(timezone=True)),
     # LINK-1: one-to-one among live links.
     Index("links_one_per_platform_account", "platform_account_id", unique=True,
           postgresql_where=text("status = 'linked'")),
@@ -110,6 +140,7 @@ CONSTRAINT_PROBLEMS: dict[str, Callable[[], Problem]] = {
     "bindings_one_official_per_shop": lambda: SlotsFull(RACED),  # SHOP-1
     "invitations_one_open_per_pair": lambda: DuplicateInvitation(RACED),  # SHOP-6
     "unlink_requests_one_open": lambda: UnlinkRequestAlreadyOpen(RACED),  # SHOP-11
+    "support_cases_one_open": lambda: SupportCaseAlreadyOpen(RACED),  # SHOP-12
     "links_one_per_platform_account": lambda: AlreadyLinked("already linked to another account"),  # LINK-1
     "links_one_per_business_centre_account": lambda: AlreadyLinked("already linked to another account"),
 }
@@ -120,9 +151,11 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Invitation, invitations)
     mapper_registry.map_imperatively(Binding, bindings)
     mapper_registry.map_imperatively(UnlinkRequest, unlink_requests)
+    mapper_registry.map_imperatively(SupportCase, support_cases)
     mapper_registry.map_imperatively(Shop, shops, properties={
         "invitations": relationship(Invitation, lazy="selectin", order_by=invitations.c.created_at),
         "bindings": relationship(Binding, lazy="selectin", order_by=bindings.c.created_at),
         "unlink_requests": relationship(UnlinkRequest, lazy="selectin", order_by=unlink_requests.c.created_at),
+        "support_cases": relationship(SupportCase, lazy="selectin", order_by=support_cases.c.created_at),
     })
     mapper_registry.map_imperatively(BusinessCentreLink, business_centre_links)

@@ -6,11 +6,17 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_binding.domain.errors import AccountNotFound, BindingNotFound, InvitationNotFound, ShopNotFound
+from shop_binding.domain.errors import (
+    AccountNotFound,
+    BindingNotFound,
+    InvitationNotFound,
+    ShopNotFound,
+    SupportCaseNotFound,
+)
 from shop_binding.domain.links import BusinessCentreLink, LinkStatus
 from shop_binding.domain.model import BindingStatus
 from shop_binding.domain.shop import Shop
-from shop_binding.orm import bindings, business_centre_links, invitations, shops
+from shop_binding.orm import bindings, business_centre_links, invitations, shops, support_cases
 from trust_common import uow
 from trust_common.contracts.platform import AccountSnapshot, ShopSnapshot
 from trust_common.projections import load_account, load_shop
@@ -43,6 +49,14 @@ class ShopRepository:
             bindings.c.binding_id == binding_id))).scalar_one_or_none()
         if shop_id is None:
             raise BindingNotFound(f"no binding {binding_id}")
+        return await self.lock(shop_id)
+
+    async def lock_of_case(self, case_id: str) -> Shop:
+        """The shop of a support case, locked; an unknown case is not found (SHOP-12)."""
+        shop_id = (await self.session.execute(select(support_cases.c.shop_id).where(
+            support_cases.c.case_id == case_id))).scalar_one_or_none()
+        if shop_id is None:
+            raise SupportCaseNotFound(f"no support case {case_id}")
         return await self.lock(shop_id)
 
     async def get(self, shop_id: str) -> Shop:

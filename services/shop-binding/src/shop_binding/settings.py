@@ -23,6 +23,8 @@ class Settings(CommonSettings):
     link_markets: list[str] = ASIA_PACIFIC
     # LINK-1: the key the business centre signs its proofs of control with (HMAC-SHA256), shared with us.
     business_centre_assertion_key: SecretStr = DEV_BUSINESS_CENTRE_ASSERTION_KEY
+    # LINK-2: the version of the business centre's terms a user must accept to link (the centre publishes it).
+    business_centre_terms_version: str = "2024-06"
 
     def placeholder_problems(self) -> list[str]:
         key = self.business_centre_assertion_key.get_secret_value()

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop_binding.domain.errors import Failure
+from shop_binding.domain.errors import Failure, SupportCaseNotFound
 from shop_binding.domain.shop import Ledger
-from shop_binding.orm import bindings, business_centre_links, invitations, unlink_requests
+from shop_binding.orm import bindings, business_centre_links, invitations, support_cases, unlink_requests
 from shop_binding.repository import PlatformFacts, ShopRepository
 from trust_common.contracts.platform import ShopSnapshot
 from trust_common.pagination import PageRequest, paginate
@@ -86,3 +86,38 @@ async def link_of_account(session: AsyncSession, platform_account_id: str) -> di
         return None
     account = await load_account(session, platform_account_id)
     return {**row._mapping, "platform_account_name": account.username if account else None}
+
+
+async def support_cases_of_shop(session: AsyncSession, shop_id: str, status: str | None, page: PageRequest) -> Rows:
+    """SHOP-12: the merchant's cases, newest first."""
+    stmt = _with_status(select(support_cases).where(support_cases.c.shop_id == shop_id), support_cases.c.status,
+                        status)
+    return await paginate(session, stmt, [support_cases.c.created_at, support_cases.c.case_id], page,
+                          descending=True)
+
+
+async def support_case(session: AsyncSession, case_id: str, shop_id: str | None = None) -> Any:
+    """One case; with `shop_id`, only that shop's (X-3: another shop's case is not found)."""
+    stmt = select(support_cases).where(support_cases.c.case_id == case_id)
+    if shop_id is not None:
+        stmt = stmt.where(support_cases.c.shop_id == shop_id)
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        raise SupportCaseNotFound(f"no support case {case_id}")
+    return row
+
+
+async def support_queue(session: AsyncSession, status: str | None, page: PageRequest) -> Rows:
+    """SHOP-12: support's ordered queue, oldest first (open cases by default)."""
+    stmt = select(support_cases).where(support_cases.c.status == (status or "open"))
+    return await paginate(session, stmt, [support_cases.c.created_at, support_cases.c.case_id], page)
+
+
+async def selling_entitlement(session: AsyncSession, creator_account_id: str) -> dict[str, Any]:
+    """SHOP-13: entitled while the creator account has an active binding (a pending one has not started)."""
+    row = (await session.execute(select(bindings.c.shop_id, bindings.c.binding_id, bindings.c.bound_at).where(
+        bindings.c.creator_account_id == creator_account_id, bindings.c.status == "active"))).first()
+    if row is None:
+        return {"creator_account_id": creator_account_id, "entitled": False}
+    return {"creator_account_id": creator_account_id, "entitled": True, "shop_id": row.shop_id,
+            "binding_id": row.binding_id, "since": row.bound_at}

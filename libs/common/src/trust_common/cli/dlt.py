@@ -9,17 +9,17 @@ import argparse
 import asyncio
 
 from trust_common.deadletters import peek, replay
-from trust_common.settings import CommonSettings
+from trust_common.settings import ENVIRONMENT_HELP, CommonSettings, load_settings
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="trust-dlt", description=__doc__,
+    parser = argparse.ArgumentParser(prog="trust-dlt", description=__doc__, epilog=ENVIRONMENT_HELP,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["list", "replay"])
     parser.add_argument("--service", help="service whose dead letters to read (default: TRUST_SERVICE_NAME)")
     parser.add_argument("--limit", type=int, default=100)
     args = parser.parse_args(argv)
-    settings = CommonSettings(**({"service_name": args.service} if args.service else {}))
+    settings = load_settings(CommonSettings, **({"service_name": args.service} if args.service else {}))
     if args.action == "list":
         for letter in asyncio.run(peek(settings, limit=args.limit)):
             print(f"{letter.partition}/{letter.offset} key={letter.key} from={letter.original_topic} "

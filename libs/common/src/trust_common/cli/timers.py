@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trust_common.clock import Clock, SystemClock
 from trust_common.db import create_engine, session_factory
 from trust_common.schema import timer_audit, timers
-from trust_common.settings import CommonSettings
+from trust_common.settings import ENVIRONMENT_HELP, CommonSettings, load_settings
 
 
 class TimerActionRefused(Exception):
@@ -157,11 +157,11 @@ def _settings(service: str | None) -> CommonSettings:
     if name:
         try:
             definition = importlib.import_module(f"{name.replace('-', '_')}.bootstrap").SERVICE
-            settings: CommonSettings = definition.settings()
+            settings: CommonSettings = load_settings(definition.settings)
             return settings
         except ModuleNotFoundError:
-            return CommonSettings(service_name=name)
-    return CommonSettings()
+            return load_settings(CommonSettings, service_name=name)
+    return load_settings(CommonSettings)
 
 
 def _actor(given: str | None) -> str:
@@ -201,7 +201,7 @@ async def _run(args: argparse.Namespace, clock: Clock) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="trust-timers", description=__doc__,
+    root = argparse.ArgumentParser(prog="trust-timers", description=__doc__, epilog=ENVIRONMENT_HELP,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     root.add_argument("--service", help="service whose timers to read (default: TRUST_SERVICE_NAME)")
     actions = root.add_subparsers(dest="action", required=True)

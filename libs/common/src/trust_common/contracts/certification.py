@@ -55,6 +55,7 @@ class ReasonCode(StrEnum):
     EXPIRED_DOCUMENT = "expired_document"
     SEAL_MISSING = "seal_missing"
     INCONSISTENT_WITH_PROFILE = "inconsistent_with_profile"
+    PROFILE_INCONSISTENT = "profile_inconsistent"  # CERT-2: the avatar or signature (target: avatar|signature)
     INCONSISTENT_WITH_DOCUMENTS = "inconsistent_with_documents"
     INCOMPLETE = "incomplete"
     OTHER = "other"

@@ -1,6 +1,7 @@
 """Pytest fixtures: the real stack, a namespace per session, topics, a manual clock."""
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator
 
@@ -11,6 +12,10 @@ from trust_common.kafka import ALL_TOPICS, delete_topics, ensure_topics
 from trust_common.settings import CommonSettings
 from trust_common.telemetry import memory_exporter
 from trust_common.testing.infrastructure import KAFKA_BOOTSTRAP, ensure_infrastructure
+
+# Settings have no default environment (they fail closed); every test process says it runs tests,
+# whatever the shell exported. Tests of the missing environment remove it with monkeypatch.
+os.environ["TRUST_ENVIRONMENT"] = "test"
 
 
 @pytest.fixture(scope="session")

@@ -1,1 +1,1 @@
-"""Adapters to external systems: payments, document storage, the sister app."""
+"""Adapters to external systems: payments and document storage (the sister app's facts arrive as events)."""

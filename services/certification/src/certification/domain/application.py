@@ -59,6 +59,10 @@ class Application(Aggregate):
         self.claimed_by: str | None = None
         self.lease_until: datetime | None = None
         self.renewal_of = renewal_of
+        self.fee_charged_cny: int = 0  # CERT-4
+        self.fee_charged_at: datetime | None = None
+        self.reopen_count = 0  # CERT-7 decision: at most two reopenings
+        self.source_reference: str | None = None  # CERT-9: the sister-app certification a synced one follows
         self.created_at = self.updated_at = now
         self.documents: list[Document] = []
         self.history: list[HistoryEntry] = []
@@ -89,10 +93,13 @@ class Application(Aggregate):
         return app
 
     def update_fields(self, fields: dict[str, str], actor: Actor, now: datetime) -> None:
+        """CERT-6/CERT-7: a rejected field is corrected only by a new value (the same value again is not)."""
         self._require(EDITABLE)
+        before = dict(self.fields)
         self.fields = policies.clean_fields({**self.fields, **fields})
         for name in fields:
-            self._clear_error(name)
+            if self.fields.get(name) != before.get(name):
+                self._clear_error(name)
         self._log(actor, now, "fields_updated", self.status, {"fields": sorted(fields)})
         self.record(contract.ApplicationFieldsUpdated(**self._facts(), field_names=sorted(fields)))
 
@@ -101,17 +108,20 @@ class Application(Aggregate):
         self._require(EDITABLE)
         policies.check_document_kind(self.certification_type, kind)
 
-    def attach_document(self, document: Document, actor: Actor, now: datetime) -> None:
-        """A new upload of a kind replaces the previous one of that kind (kept, marked superseded)."""
+    def attach_document(self, document: Document, actor: Actor, now: datetime) -> list[Document]:
+        """A new upload of a kind replaces the previous one of that kind: its record is kept, marked superseded,
+        and it is no longer served (issue 13: its file is deleted). Returns the replaced documents.
+        A new version is what corrects a rejected document (CERT-6, CERT-7)."""
         self.check_upload(document.kind)
-        for old in self.current_documents():
-            if old.kind == document.kind:
-                old.superseded = True
+        replaced = [old for old in self.current_documents() if old.kind == document.kind]
+        for old in replaced:
+            old.superseded = True
         self.documents.append(document)
         self._clear_error(str(document.kind))
         self._log(actor, now, "document_uploaded", self.status, {"kind": str(document.kind),
                                                                    "document_id": document.id})
         self.record(contract.DocumentUploaded(**self._facts(), document_id=document.id, kind=document.kind))
+        return replaced
 
     def current_documents(self) -> list[Document]:
         return [d for d in self.documents if not d.superseded]
@@ -126,13 +136,19 @@ class Application(Aggregate):
     def submit(self, profile: AccountSnapshot | None, calendar: WorkingCalendar, actor: Actor,
                now: datetime) -> int:
         """Send to audit (first time or after corrections, CERT-6); returns the fee due in CNY (CERT-4)."""
+        if self.status in IN_AUDIT:  # CERT-4: a repeated or raced submit never reaches the fee again
+            raise errors.AlreadySubmitted("the application is already in audit; it is not charged again",
+                                          current_status=str(self.status))
         self._require({Status.DRAFT, Status.REJECTED})
+        self._clear_corrected_profile(profile)
         due = self.currently_due()
         if due:
             raise errors.RequirementsMissing("provide what is currently due first", currently_due=due)
-        profile = policies.check_applicant(self.certification_type, self.fields.get("display_name", ""), profile)
-        self.profile_snapshot = policies.profile_snapshot(profile)
+        self.profile_snapshot = policies.check_applicant(self.certification_type, self.fields.get("display_name", ""),
+                                                         profile)
         fee = policies.fee_due(self.certification_type, self.submission_number)
+        if fee:  # CERT-4: the one charge of this application, shown on it for its whole life
+            self.fee_charged_cny, self.fee_charged_at = fee, now
         before = self.status
         self._enter_audit(calendar, now)
         self._log(actor, now, "submitted", before, {"submission": self.submission_number, "fee_cny": fee})
@@ -237,12 +253,24 @@ class Application(Aggregate):
         self._log(actor, now, "failed", before, {"reason": str(reason)})
         self.record(contract.ApplicationFailed(**self._facts(), reason=reason, reopen_deadline=self.reopen_deadline))
 
-    def reopen(self, calendar: WorkingCalendar, actor: Actor, now: datetime) -> None:
-        """CERT-7: a failed application goes back to audit within 30 days; not charged again (CERT-4)."""
+    def reopen(self, calendar: WorkingCalendar, actor: Actor, now: datetime,
+               profile: AccountSnapshot | None = None) -> None:
+        """CERT-7: a failed application goes back to audit within 30 days; not charged again (CERT-4).
+
+        CERT-7 decision (reopening): only after every item named in its last rejection has been changed (a new
+        document version, a new field value, or for the profile a changed avatar/signature/username), and at
+        most twice."""
         policies.check_reopen_window(self.status, self.reopen_deadline, now)
+        policies.check_reopen_count(self.reopen_count)
+        self._clear_corrected_profile(profile)
+        if self.errors:
+            uncorrected = sorted({policies.requirement(e) for e in self.errors})
+            raise errors.CorrectionsMissing("change every item named in the last rejection first",
+                                            uncorrected=uncorrected)
         due = self.currently_due()
-        if [d for d in due if not any(d.endswith("." + e["target"]) for e in self.errors)]:
+        if due:
             raise errors.RequirementsMissing("provide what is currently due first", currently_due=due)
+        self.reopen_count += 1
         before = self.status
         # CERT-7 decision: the count of false information is the application's and survives reopening,
         # so fail → reopen → fail cannot go round for free (the next false information fails it again).
@@ -335,7 +363,10 @@ class Application(Aggregate):
         changed = policies.changed_profile_fields(self.profile_snapshot, profile)
         if self.certification_type != CertificationType.ENTERPRISE or not self.holds_certification or not changed:
             return False
-        self.profile_snapshot = policies.profile_snapshot(profile)
+        self.profile_snapshot = {**self.profile_snapshot, **policies.profile_snapshot(profile)}
+        return self._rereview(changed, calendar, actor, now)
+
+    def _rereview(self, changed: list[str], calendar: WorkingCalendar, actor: Actor, now: datetime) -> bool:
         if self.profile_changed and self.status in IN_AUDIT:  # under re-review: the snapshot is refreshed
             return False
         # A first change opens the re-review with 2 working days of badge grace; a change after a rejected
@@ -380,16 +411,19 @@ class Application(Aggregate):
     def sync_from_sister_app(cls, account_id: str, source: SisterCertification | None,
                              profile: AccountSnapshot | None, actor: Actor, now: datetime, *,
                              open_exists: bool) -> Application:
-        """CERT-9: no new fee or review; consistent profiles; lasts as long as the source certification.
+        """CERT-9: no new fee or review; the sister-app account is a login method of the account; both
+        profiles consistent with the certification; lasts as long as the source (`follow_source`).
         `open_exists`: the account has an open enterprise application or certification (CERT-1)."""
         source = policies.associated(source)
         if open_exists:
             raise errors.OpenApplicationExists("an open enterprise application or certification exists already",
                                                rule="CERT-9")
-        profile = policies.check_sister_certification(source, profile, now)
+        profile, result = policies.check_sister_certification(source, profile, now)
         fields = {"enterprise_name": source.enterprise_name, "display_name": source.display_name}
         app = cls(str(uuid.uuid4()), account_id, CertificationType.ENTERPRISE, Channel.SISTER_APP_SYNC, fields, now)
-        app.profile_snapshot = policies.profile_snapshot(profile)
+        app.profile_snapshot = {**policies.profile_snapshot(profile), "name_check": result,
+                                "sister_app": policies.sister_profile(source)}
+        app.source_reference = source.reference
         app.status, app.certified_at, app.badge_active = Status.CERTIFIED, now, True
         app.valid_until = source.valid_until  # CERT-9: as long as the source certification
         app._log(actor, now, "synced_from_sister_app", None, {"source": source.reference})
@@ -397,6 +431,34 @@ class Application(Aggregate):
         app.record(contract.ApplicationApproved(**app._facts(), certified_at=now, valid_until=source.valid_until,
                                                 channel=app.channel))
         return app
+
+    def follow_source(self, source: SisterCertification, calendar: WorkingCalendar, actor: Actor,
+                      now: datetime) -> bool:
+        """CERT-9 decision: a synced certification follows its source for its whole life: the source's renewal
+        extends it, its cancellation or expiry ends it, a divergence of the two profiles sends it to re-review
+        (as CERT-2). Returns whether anything changed (its deadlines are then rescheduled)."""
+        if (self.channel != Channel.SISTER_APP_SYNC or self.source_reference != source.reference
+                or not self.holds_certification):
+            return False
+        if not source.active:
+            before = self.status
+            self.status, self.badge_active, self.claimed_by, self.lease_until = Status.EXPIRED, False, None, None
+            self._log(actor, now, "source_ended", before, {"source": source.reference, "source_status": source.status})
+            self.record(contract.CertificationExpired(**self._facts(), expired_at=now,
+                                                      ended_with_source=f"source_{source.status}"))
+            return True
+        changed = False
+        if source.valid_until != self.valid_until:
+            self.valid_until, changed = source.valid_until, True
+            self._log(actor, now, "source_renewed", self.status, {"source": source.reference,
+                                                                   "valid_until": source.valid_until.isoformat()})
+            self.record(contract.CertificationRenewed(**self._facts(), renewal_of=self.id,
+                                                      valid_until=source.valid_until))
+        diverged = policies.changed_sister_profile(self.profile_snapshot.get("sister_app", {}), source)
+        if diverged:
+            self.profile_snapshot = {**self.profile_snapshot, "sister_app": policies.sister_profile(source)}
+            changed = self._rereview(diverged, calendar, actor, now) or changed
+        return changed
 
     # -- shared steps --------------------------------------------------------------------------------------
 
@@ -411,6 +473,13 @@ class Application(Aggregate):
         """The review's due time (CERT-5), set whenever the application is in audit."""
         assert self.review_due_at is not None
         return self.review_due_at
+
+    def _clear_corrected_profile(self, profile: AccountSnapshot | None) -> None:
+        """CERT-2: a rejected avatar, signature or username is corrected on the platform's profile."""
+        if profile is not None:
+            named = [e["target"] for e in self.errors if e["target_kind"] == "field"]
+            changed = policies.changed_profile_targets(self.profile_snapshot, profile, named)
+            self.errors = [e for e in self.errors if not (e["target_kind"] == "field" and e["target"] in changed)]
 
     def _clear_error(self, target: str) -> None:
         self.errors = [e for e in self.errors if e["target"] != target]

@@ -75,12 +75,15 @@ class CancelCertification:
 class ClaimReview:
     auditor: Actor
     application_id: str | None = None  # None: the next one by SLA due time
+    # CERT-5/6: the accounts the reviewing principal acts for (its own, its enterprises): never reviewed by it
+    identities: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class ApproveApplication:
     auditor: Actor
     application_id: str
+    identities: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -88,3 +91,11 @@ class RejectApplication:
     auditor: Actor
     application_id: str
     reasons: list[RejectionReason]
+    identities: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class OpenEnterpriseAccount:
+    actor: Actor
+    account_id: str
+    channel: Channel

@@ -20,8 +20,25 @@ class ReviewLeasedElsewhere(Conflict):
     slug, title, rule = "review-leased", "Another auditor holds this review", "CERT-5"
 
 
+class AlreadySubmitted(Conflict):
+    slug, title, rule = "already-submitted", "The application is already in audit (charged once)", "CERT-4"
+
+
 class OpenApplicationExists(Conflict):
     slug, title, rule = "open-application-exists", "An open application of this type exists already", "CERT-1"
+
+
+class EnterpriseAccountExists(Conflict):
+    slug, title, rule = "enterprise-account-exists", "This account has an enterprise account already", "CERT-11"
+
+
+class EnterpriseAccountNotFound(NotFound):
+    slug, title = "enterprise-account-not-found", "No such enterprise account"
+
+
+class EnterpriseUncertified(RuleViolation):
+    slug, rule = "enterprise-uncertified", "CERT-11"
+    title = "The enterprise account is not certified; certification unlocks this feature"
 
 
 class DocumentNotAllowed(RuleViolation):
@@ -50,6 +67,15 @@ class RealNameNotVerified(RuleViolation):
 
 class ReopenWindowClosed(RuleViolation):
     slug, title, rule = "reopen-window-closed", "The 30-day reopen window is over; start a new application", "CERT-7"
+
+
+class ReopenLimitReached(RuleViolation):
+    slug, title, rule = "reopen-limit-reached", "An application can be reopened at most twice", "CERT-7"
+
+
+class CorrectionsMissing(RuleViolation):
+    slug, rule = "corrections-missing", "CERT-7"
+    title = "Every item named in the last rejection must be changed before reopening"
 
 
 class RenewalNotPossible(RuleViolation):
@@ -91,6 +117,10 @@ class DocumentTooLarge(Problem):
 
 class EmptyDocument(Invalid):
     slug, title, rule = "empty-document", "The document is empty", "CERT-3"
+
+
+class OwnApplication(Forbidden):
+    slug, title, rule = "own-application", "Nobody reviews an application they own or applied for", "CERT-5"
 
 
 class NotYourDocument(Forbidden):

@@ -14,12 +14,14 @@ from certification.domain.records import SisterCertification
 from certification.domain.requirements import (
     ALLOWED_FIELDS,
     FEE_CNY,
+    PROFILE_TARGET_FIELDS,
+    PROFILE_TARGETS,
     REQUIRED_DOCUMENTS,
     REQUIRED_FIELDS,
     allowed_documents,
-    profile_consistent,
+    name_check,
 )
-from certification.domain.states import IN_AUDIT, Status
+from certification.domain.states import IN_AUDIT, MAX_REOPENINGS, Status
 from trust_common.contracts.certification import (
     CancelledBy,
     CertificationType,
@@ -31,6 +33,7 @@ from trust_common.contracts.platform import AccountSnapshot
 
 KEPT_PROFILE_FIELDS = {"username", "avatar_url", "signature"}  # CERT-2: what an application compares later
 WATCHED_PROFILE_FIELDS = ("username", "avatar_url")  # CERT-2 decision: changes that send it back to review
+SISTER_APP_LOGIN = "sister_app"  # CERT-9: the login method kind of a sister-app account
 INCONSISTENT_DISPLAY_NAME = [{"target": "display_name", "target_kind": "field", "code": "inconsistent_with_profile"}]
 
 
@@ -78,20 +81,40 @@ def currently_due(certification_type: CertificationType, present: Iterable[Docum
     """CERT-3, CERT-6: what must still be provided before an application can go (back) to audit."""
     due = [f"documents.{k}" for k in sorted(REQUIRED_DOCUMENTS[certification_type] - set(present))]
     due += [f"fields.{f}" for f in REQUIRED_FIELDS[certification_type] if not fields.get(f)]
-    due += [f"{'documents' if e['target_kind'] == 'document' else 'fields'}.{e['target']}" for e in corrections]
+    due += [requirement(e) for e in corrections]
     return sorted(set(due))
 
 
+def requirement(error: Mapping[str, str]) -> str:
+    """How a rejection's target is named among what is due: documents.X, fields.X or profile.X (CERT-2)."""
+    if error["target_kind"] == "document":
+        return f"documents.{error['target']}"
+    return f"{'profile' if error['target'] in PROFILE_TARGETS else 'fields'}.{error['target']}"
+
+
 def check_applicant(certification_type: CertificationType, display_name: str,
-                    profile: AccountSnapshot | None) -> AccountSnapshot:
-    """CERT-1 (real-name needs the platform's verified identity) and CERT-2 (consistent profile)."""
+                    profile: AccountSnapshot | None) -> dict[str, Any]:
+    """CERT-1 (real-name needs the platform's verified identity) and CERT-2 (the name pre-check); returns
+    the profile snapshot the auditor is shown: username, avatar, signature and the name check's result."""
     profile = known_account(profile)
     if certification_type == CertificationType.REAL_NAME and not profile.real_name_verified:
         raise errors.RealNameNotVerified("verify your real name on the platform first")
-    if certification_type == CertificationType.ENTERPRISE and not profile_consistent(display_name, profile.username):
-        raise errors.ProfileInconsistent("the account's username must carry the certified display name",
-                                         errors=INCONSISTENT_DISPLAY_NAME)
-    return profile
+    result = None
+    if certification_type == CertificationType.ENTERPRISE:
+        result = name_check(display_name, profile.username)
+        if result is None:  # CERT-2 decision: a bare substring ("Acme" in "NotAcme") is a mismatch
+            raise errors.ProfileInconsistent(
+                "the account's username must equal the display name or carry it as a whole word",
+                errors=INCONSISTENT_DISPLAY_NAME)
+    return {**profile_snapshot(profile), "name_check": result}
+
+
+def changed_profile_targets(snapshot: Mapping[str, Any], profile: AccountSnapshot,
+                            targets: Iterable[str]) -> set[str]:
+    """CERT-2, CERT-7: the profile targets of a rejection (avatar, signature, username) the account has
+    changed on the platform since the snapshot: corrected where they are corrected, on the platform."""
+    return {t for t in targets if t in PROFILE_TARGETS
+            and snapshot.get(PROFILE_TARGET_FIELDS[t]) != getattr(profile, PROFILE_TARGET_FIELDS[t])}
 
 
 def fee_due(certification_type: CertificationType, submission_number: int) -> int:
@@ -118,13 +141,22 @@ def check_reviewer(status: Status, claimed_by: str | None, lease_until: datetime
         raise errors.ReviewLeasedElsewhere("your lease on this review is not held (or has run out)")
 
 
+def check_independent(account_id: str, reviewer_identities: Iterable[str], rule: str = "CERT-5") -> None:
+    """CERT-5/CERT-6 (issue 13): nobody reviews an application they own or applied for: a principal that is
+    also the applicant account (or an admin of that enterprise) may not claim, approve or reject it."""
+    if account_id in set(reviewer_identities):
+        raise errors.OwnApplication("you own or applied for this application; another auditor must review it",
+                                    rule=rule)
+
+
 def check_rejection(certification_type: CertificationType, reasons: list[RejectionReason]) -> None:
     """CERT-6: a rejection names something the applicant can correct: an asked-for document or a known field."""
     if not reasons:
         raise errors.RejectionWithoutReasons("name at least one document or field and a reason code")
     documents = {str(k) for k in allowed_documents(certification_type)}
     for r in reasons:
-        known = documents if r.target_kind == "document" else ALLOWED_FIELDS
+        # CERT-2 decision: the auditor may also name the profile's avatar, signature or username.
+        known = documents if r.target_kind == "document" else ALLOWED_FIELDS | PROFILE_TARGETS
         if r.target not in known:
             raise errors.UnknownRejectionTarget(f"{r.target_kind} {r.target!r} is not part of this application")
 
@@ -136,6 +168,13 @@ def check_reopen_window(status: Status, reopen_deadline: datetime | None, now: d
                                         reopen_deadline=reopen_deadline and reopen_deadline.isoformat())
     if status != Status.FAILED:
         raise errors.WrongStatus(f"the application is {status}", current_status=str(status))
+
+
+def check_reopen_count(reopen_count: int) -> None:
+    """CERT-7 decision: an application can be reopened at most twice; then only a new, newly charged one."""
+    if reopen_count >= MAX_REOPENINGS:
+        raise errors.ReopenLimitReached(f"this application was reopened {reopen_count} times already; "
+                                        "start a new application", reopen_count=reopen_count)
 
 
 def check_renewable(certification_type: CertificationType, status: Status, channel: Channel,
@@ -158,19 +197,40 @@ def check_cancel(certification_type: CertificationType, by: CancelledBy) -> None
 
 
 def associated(source: SisterCertification | None) -> SisterCertification:
-    """CERT-9: the sister-app directory knows the certification and associates it with the account."""
+    """CERT-9: the sister app has told us about this certification."""
     if source is None:
-        raise errors.SyncRefused("no sister-app certification with this reference is associated with the account")
+        raise errors.SyncRefused("no sister-app certification with this reference is known")
     return source
 
 
+def is_login_method(profile: AccountSnapshot, sister_account_id: str) -> bool:
+    """CERT-9 decision: the sister-app account must be a login method of the account."""
+    return any(m.kind == SISTER_APP_LOGIN and m.reference == sister_account_id for m in profile.login_methods)
+
+
 def check_sister_certification(source: SisterCertification, profile: AccountSnapshot | None,
-                               now: datetime) -> AccountSnapshot:
-    """CERT-9: a current sister-app certification whose name the account's username carries."""
+                               now: datetime) -> tuple[AccountSnapshot, str]:
+    """CERT-9: a current sister-app certification, held by a sister-app account that is a login method of the
+    account, whose name both profiles carry (CERT-2's name check); returns the account and the check's result."""
     profile = known_account(profile)
-    if source.valid_until <= now:
-        raise errors.SyncRefused("the sister-app certification has ended")
-    if not profile_consistent(source.display_name, profile.username):
-        raise errors.SyncRefused("the account's username must carry the certified display name",
+    if not source.active or source.valid_until <= now:
+        raise errors.SyncRefused(f"the sister-app certification has ended ({source.status})")
+    if not is_login_method(profile, source.sister_account_id):
+        raise errors.SyncRefused("the sister-app account holding this certification is not a login method of "
+                                 "this account")
+    result = name_check(source.display_name, profile.username)
+    if result is None or name_check(source.display_name, source.profile.get("username", "")) is None:
+        raise errors.SyncRefused("both accounts' usernames must carry the certified display name",
                                  errors=INCONSISTENT_DISPLAY_NAME)
-    return profile
+    return profile, result
+
+
+def sister_profile(source: SisterCertification) -> dict[str, str]:
+    """CERT-9: the part of the sister-app profile a synced certification keeps and watches."""
+    return {k: source.profile.get(k, "") for k in ("username", "avatar_url", "signature")}
+
+
+def changed_sister_profile(kept: Mapping[str, Any], source: SisterCertification) -> list[str]:
+    """CERT-9 decision: the watched sister-app profile fields (as CERT-2 watches ours) that changed."""
+    current = sister_profile(source)
+    return [f"sister_app.{f}" for f in WATCHED_PROFILE_FIELDS if kept.get(f) != current[f]]

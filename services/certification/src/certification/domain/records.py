@@ -3,7 +3,7 @@ app's certifications it may be synced from."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -34,9 +34,16 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class SisterCertification:
-    """An enterprise certification held in the sister app (Toutiao), as its directory reports it (CERT-9)."""
+    """An enterprise certification held in the sister app (Toutiao), as its last event told it (CERT-9)."""
 
     reference: str
     enterprise_name: str
     display_name: str
     valid_until: datetime
+    sister_account_id: str = ""
+    status: str = "active"  # SisterAppCertificationStatus: active | cancelled | expired
+    profile: dict[str, str] = field(default_factory=dict)  # username, avatar_url, signature
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"

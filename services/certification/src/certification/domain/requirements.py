@@ -1,6 +1,8 @@
 """What each certification type asks for (CERT-1, CERT-3) and how an upload is recognised."""
 from __future__ import annotations
 
+import unicodedata
+
 from trust_common.contracts.certification import CertificationType, DocumentKind, ReasonCode
 
 # CERT-3: the required documents of an enterprise; nothing else may be demanded.
@@ -23,6 +25,10 @@ REQUIRED_FIELDS: dict[CertificationType, tuple[str, ...]] = {
     CertificationType.REAL_NAME: (),
 }
 ALLOWED_FIELDS = frozenset({"enterprise_name", "display_name", "title"})
+# CERT-2 decision: the profile fields an auditor judges and may reject with `profile_inconsistent`.
+PROFILE_TARGETS = frozenset({"username", "avatar", "signature"})
+PROFILE_TARGET_FIELDS = {"username": "username", "avatar": "avatar_url", "signature": "signature"}
+NO_SPACE_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
 FIELD_MAX_LENGTH = 200  # characters of one field value (a name or a title)
 
 FEE_CNY: dict[CertificationType, int] = {  # CERT-4 (enterprise), CERT-1 (personal is free)
@@ -37,6 +43,7 @@ REASON_MESSAGES: dict[str, str] = {
     ReasonCode.EXPIRED_DOCUMENT: "The document has expired; upload a current one.",
     ReasonCode.SEAL_MISSING: "The letter must bear the official seal.",
     ReasonCode.INCONSISTENT_WITH_PROFILE: "The account's name, avatar or signature do not match these details.",
+    ReasonCode.PROFILE_INCONSISTENT: "Change this part of the account's profile to match the enterprise.",
     ReasonCode.INCONSISTENT_WITH_DOCUMENTS: "This does not match the documents provided.",
     ReasonCode.INCOMPLETE: "Something is missing here.",
     ReasonCode.OTHER: "Please correct this as described by the reviewer.",
@@ -63,9 +70,36 @@ def sniff_media_type(head: bytes) -> str | None:
 
 
 def normalised(text: str) -> str:
-    return " ".join(text.casefold().split())
+    """CERT-2: NFKC, case-folded, runs of spacing made one space (full-width "ＡＣＭＥ" is "acme")."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _joins_words(char: str) -> bool:
+    """A letter or digit of a script written with spaces between words: it would continue a word. Scripts
+    written without spaces (Chinese, Japanese, Korean) never join, so "星巴克" is a word of "星巴克官方"."""
+    return char.isalnum() and not unicodedata.name(char, "").startswith(NO_SPACE_SCRIPTS)
+
+
+def name_check(display_name: str, username: str) -> str | None:
+    """CERT-2 decision: "exact" when the display name equals the username after normalisation (NFKC,
+    case-fold, spacing removed), "whole_word" when it appears in the username as a whole word, else None
+    (a bare substring, "Acme" in "NotAcme", is a mismatch)."""
+    name, user = normalised(display_name), normalised(username)
+    if not name:
+        return None
+    if name.replace(" ", "") == user.replace(" ", ""):
+        return "exact"
+    start = user.find(name)
+    while start >= 0:
+        end = start + len(name)
+        before, after = user[start - 1] if start else "", user[end] if end < len(user) else ""
+        if not (before and _joins_words(before) and _joins_words(name[0])) and not (
+                after and _joins_words(after) and _joins_words(name[-1])):
+            return "whole_word"
+        start = user.find(name, start + 1)
+    return None
 
 
 def profile_consistent(display_name: str, username: str) -> bool:
-    """CERT-2: the account's username must carry the certified name (case and spacing aside)."""
-    return bool(display_name.strip()) and normalised(display_name) in normalised(username)
+    """CERT-2: the account's username carries the certified name, exactly or as a whole word."""
+    return name_check(display_name, username) is not None

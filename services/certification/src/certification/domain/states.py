@@ -8,6 +8,7 @@ from enum import StrEnum
 REVIEW_WORKING_DAYS = 2  # CERT-5
 CORRECTION_PERIOD = timedelta(days=10)  # CERT-7
 REOPEN_PERIOD = timedelta(days=30)  # CERT-7
+MAX_REOPENINGS = 2  # CERT-7 decision: an application can be reopened at most twice
 FALSE_INFORMATION_FAILS_AT = 3  # CERT-7 decision: "repeatedly" = the third time
 REMINDER_DAYS = (30, 7, 1)  # CERT-8
 

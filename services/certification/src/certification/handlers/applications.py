@@ -4,7 +4,6 @@ from __future__ import annotations
 import uuid
 
 from certification.adapters.payments import PaymentFailed, Payments
-from certification.adapters.sister_app import SisterAppDirectory
 from certification.adapters.storage import DocumentStorage
 from certification.domain import commands, errors
 from certification.domain.application import Application
@@ -49,18 +48,23 @@ async def upload_document(cmd: commands.UploadDocument, uow: UnitOfWork, storage
         now = uow.clock.now()
         document = Document(str(uuid.uuid4()), app.id, cmd.kind, stored.key, stored.media_type, stored.size,
                             stored.sha256, now)
-        app.attach_document(document, cmd.actor, now)
+        replaced = app.attach_document(document, cmd.actor, now)
+        # Issue 13: a superseded upload is deleted, unless a renewal's copy still uses the same file.
+        orphaned = [old.storage_key for old in replaced if not await uow.applications.file_in_use(old)]
         await uow.commit()
     except BaseException:
         await storage.delete(stored.key)
         raise
+    for key in orphaned:
+        await storage.delete(key)
     return document
 
 
 async def submit_application(cmd: commands.SubmitApplication, uow: UnitOfWork, calendar: WorkingCalendar,
                              payments: Payments) -> Application:
     """CERT-4: the fee of an application is charged once, guarded by its ledger line, never refunded."""
-    app = await uow.applications.get(cmd.application_id, owner=cmd.account_id)
+    # CERT-4: the row lock makes concurrent submits take turns: the losers find it in audit (409, CERT-4)
+    app = await uow.applications.get(cmd.application_id, owner=cmd.account_id, lock=True)
     now = uow.clock.now()
     fee = app.submit(await load_account(uow.session, app.account_id), calendar, cmd.actor, now)
     if fee and await uow.applications.open_fee(app.id, app.account_id, fee, now):
@@ -79,7 +83,7 @@ async def submit_application(cmd: commands.SubmitApplication, uow: UnitOfWork, c
 async def reopen_application(cmd: commands.ReopenApplication, uow: UnitOfWork,
                              calendar: WorkingCalendar) -> Application:
     app = await uow.applications.get(cmd.application_id, owner=cmd.account_id)
-    app.reopen(calendar, cmd.actor, uow.clock.now())
+    app.reopen(calendar, cmd.actor, uow.clock.now(), await load_account(uow.session, app.account_id))
     await schedule_deadlines(uow, app)
     await uow.commit()
     return app
@@ -95,10 +99,9 @@ async def renew_certification(cmd: commands.RenewCertification, uow: UnitOfWork)
     return renewal
 
 
-async def sync_from_sister_app(cmd: commands.SyncFromSisterApp, uow: UnitOfWork,
-                               sister_app: SisterAppDirectory) -> Application:
-    """CERT-9: an associated sister-app certification becomes ours without a fee or a new review."""
-    source = await sister_app.certification_of(cmd.source_reference, cmd.account_id)
+async def sync_from_sister_app(cmd: commands.SyncFromSisterApp, uow: UnitOfWork) -> Application:
+    """CERT-9: a sister-app certification (as its events told us) becomes ours without a fee or a new review."""
+    source = await uow.sister_app.get(cmd.source_reference)
     app = Application.sync_from_sister_app(
         cmd.account_id, source, await load_account(uow.session, cmd.account_id), cmd.actor, uow.clock.now(),
         open_exists=await uow.applications.has_open(cmd.account_id, CertificationType.ENTERPRISE))

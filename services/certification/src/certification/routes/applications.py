@@ -28,6 +28,7 @@ from certification.routes.schemas import (
 )
 from trust_common.auth import CurrentPrincipal, Role
 from trust_common.contracts.certification import CancelledBy, DocumentKind
+from trust_common.limits import max_body
 from trust_common.pagination import ListQuery, Page
 from trust_common.validation import Id
 
@@ -62,7 +63,8 @@ async def update_fields(application_id: Id, body: FieldsUpdate, principal: Appli
         holder_actor(principal), principal.require_account(), application_id, body.fields)))
 
 
-@router.put("/applications/{application_id}/documents/{kind}", status_code=201)
+@router.put("/applications/{application_id}/documents/{kind}", status_code=201,
+            dependencies=[max_body(lambda settings: settings.document_max_bytes, errors.DocumentTooLarge)])
 async def upload_document(application_id: Id, kind: DocumentKind, request: Request, principal: ApplicantDep,
                           bus: BusDep, settings: SettingsDep) -> DocumentPublic:
     """The raw file is the body; its type is read from its first bytes, not from Content-Type (CERT-3)."""

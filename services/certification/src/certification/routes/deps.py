@@ -52,6 +52,12 @@ def staff_actor(principal: Principal) -> Actor:
     return Actor(principal.subject, "auditor" if principal.has(Role.AUDITOR) else "support")
 
 
+def identities(principal: Principal) -> frozenset[str]:
+    """CERT-5/6: whom a reviewing principal acts for besides itself: its account and its enterprises."""
+    return frozenset({principal.subject, *([principal.account_id] if principal.account_id else []),
+                      *principal.enterprise_ids})
+
+
 def reader_scope(principal: Principal) -> str | None:
     """Whose applications a reader may see: auditors and support any (None), holders only their own."""
     if principal.has(*STAFF_ROLES):

@@ -5,7 +5,7 @@ from fastapi import APIRouter
 
 from certification import views
 from certification.domain import commands
-from certification.routes.deps import AuditorDep, BusDep, NowDep, SessionDep, staff_actor
+from certification.routes.deps import AuditorDep, BusDep, NowDep, SessionDep, identities, staff_actor
 from certification.routes.schemas import ApplicationPublic, Rejection
 from trust_common.pagination import ListQuery, Page
 from trust_common.validation import Id
@@ -30,21 +30,24 @@ async def overdue_reviews(principal: AuditorDep, session: SessionDep, now: NowDe
 @router.post("/claim")
 async def claim_next(principal: AuditorDep, bus: BusDep) -> ApplicationPublic:
     """Lease the waiting application with the earliest SLA due time."""
-    return ApplicationPublic.of(await bus.handle(commands.ClaimReview(staff_actor(principal))))
+    return ApplicationPublic.of(await bus.handle(commands.ClaimReview(staff_actor(principal),
+                                                                      identities=identities(principal))))
 
 
 @router.post("/{application_id}/claim")
 async def claim(application_id: Id, principal: AuditorDep, bus: BusDep) -> ApplicationPublic:
-    return ApplicationPublic.of(await bus.handle(commands.ClaimReview(staff_actor(principal), application_id)))
+    return ApplicationPublic.of(await bus.handle(commands.ClaimReview(staff_actor(principal), application_id,
+                                                                      identities(principal))))
 
 
 @router.post("/{application_id}/approve")
 async def approve(application_id: Id, principal: AuditorDep, bus: BusDep) -> ApplicationPublic:
-    return ApplicationPublic.of(await bus.handle(commands.ApproveApplication(staff_actor(principal), application_id)))
+    return ApplicationPublic.of(await bus.handle(commands.ApproveApplication(staff_actor(principal), application_id,
+                                                                             identities(principal))))
 
 
 @router.post("/{application_id}/reject")
 async def reject(application_id: Id, body: Rejection, principal: AuditorDep, bus: BusDep) -> ApplicationPublic:
     """CERT-6: reasons per document or field, with reason codes such as false_information."""
     return ApplicationPublic.of(await bus.handle(commands.RejectApplication(
-        staff_actor(principal), application_id, body.reasons)))
+        staff_actor(principal), application_id, body.reasons, identities(principal))))

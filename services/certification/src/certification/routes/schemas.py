@@ -7,10 +7,18 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 
 from certification.domain.application import Application
+from certification.domain.enterprise_account import EnterpriseAccount
+from certification.domain.policies import requirement
 from certification.domain.records import Document
 from certification.domain.requirements import FIELD_MAX_LENGTH, REASON_MESSAGES
 from certification.domain.states import Status
-from trust_common.contracts.certification import CertificationType, Channel, DocumentKind, RejectionReason
+from trust_common.contracts.certification import (
+    CertificationType,
+    Channel,
+    DocumentKind,
+    EnterpriseAccountStatus,
+    RejectionReason,
+)
 from trust_common.validation import SINGLE_LINE
 
 # `trust_common.validation.line(...)` spelled out: mypy takes no call's result as a type.
@@ -66,6 +74,27 @@ class DocumentPublic(BaseModel):
                    uploaded_at=document.uploaded_at)
 
 
+class FeePublic(BaseModel):
+    """CERT-4: the audit service fee this application was charged (once; never refunded)."""
+
+    amount_cny: int
+    currency: str = "CNY"
+    charged_at: datetime | None
+    refundable: bool = False
+
+
+class ProfileSnapshotPublic(BaseModel):
+    """CERT-2: the profile as it was at submission, and the name pre-check's result ("exact", "whole_word";
+    null when submitted before the pre-check existed or not an enterprise). Synced certifications (CERT-9)
+    also show the sister-app profile they follow."""
+
+    username: str | None = None
+    avatar_url: str | None = None
+    signature: str | None = None
+    name_check: str | None = None
+    sister_app: dict[str, str] | None = None
+
+
 class ApplicationPublic(BaseModel):
     id: str
     account_id: str
@@ -82,6 +111,10 @@ class ApplicationPublic(BaseModel):
     badge_active: bool
     profile_changed: bool
     renewal_of: str | None
+    fee: FeePublic  # CERT-4
+    profile: ProfileSnapshotPublic  # CERT-2: what the auditor judges
+    reopen_count: int  # CERT-7: at most 2
+    source_reference: str | None  # CERT-9: the sister-app certification a synced one follows
     created_at: datetime
     updated_at: datetime
 
@@ -93,13 +126,15 @@ class ApplicationPublic(BaseModel):
             requirements=requirements_of(app), submission_number=app.submission_number,
             review_due_at=app.review_due_at, certified_at=app.certified_at, valid_until=app.valid_until,
             badge_active=app.badge_active, profile_changed=app.profile_changed, renewal_of=app.renewal_of,
-            created_at=app.created_at, updated_at=app.updated_at)
+            fee=FeePublic(amount_cny=app.fee_charged_cny, charged_at=app.fee_charged_at),
+            profile=ProfileSnapshotPublic.model_validate(app.profile_snapshot), reopen_count=app.reopen_count,
+            source_reference=app.source_reference, created_at=app.created_at, updated_at=app.updated_at)
 
 
 def requirements_of(app: Application) -> Requirements:
     """What is due, what is wrong (per document or field, with a reason), by when, and why it is stuck."""
     errors = [RequirementError(
-        requirement=f"{'documents' if e['target_kind'] == 'document' else 'fields'}.{e['target']}",
+        requirement=requirement(e),
         code=e["code"], reason=REASON_MESSAGES.get(e["code"], "Please correct this.")) for e in app.errors]
     deadline = {Status.REJECTED: app.correction_deadline, Status.FAILED: app.reopen_deadline,
                 Status.CERTIFIED: app.valid_until}.get(Status(app.status))
@@ -134,3 +169,36 @@ class HistoryPublic(BaseModel):
     from_status: str | None
     to_status: str
     reason: dict[str, Any]
+
+
+class EnterpriseAccountCreate(BaseModel):
+    channel: Channel = Field(description="pc or mobile (CERT-11)")
+
+
+class EnterpriseAccountPublic(BaseModel):
+    """CERT-11: the free enterprise account; `certified` while an enterprise certification stands."""
+
+    account_id: str
+    status: EnterpriseAccountStatus
+    channel: Channel
+    opened_at: datetime
+    certification_id: str | None
+    badge_active: bool
+    valid_until: datetime | None
+
+    @classmethod
+    def of(cls, account: EnterpriseAccount, certification: Application | None) -> EnterpriseAccountPublic:
+        return cls(account_id=account.account_id, channel=account.channel, opened_at=account.opened_at,
+                   status=EnterpriseAccountStatus.CERTIFIED if certification else EnterpriseAccountStatus.UNCERTIFIED,
+                   certification_id=certification.id if certification else None,
+                   badge_active=bool(certification and certification.badge_active),
+                   valid_until=certification.valid_until if certification else None)
+
+
+class BadgePublic(BaseModel):
+    """CERT-11: the blue V of a certified enterprise."""
+
+    account_id: str
+    certification_id: str
+    badge_active: bool
+    valid_until: datetime | None

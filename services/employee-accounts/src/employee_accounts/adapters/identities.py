@@ -5,6 +5,8 @@ import hashlib
 import hmac
 from typing import Protocol
 
+from employee_accounts.domain.values import canonical_national_id
+
 
 class IdentityDirectory(Protocol):
     """The platform's real-name service: the identity_ref it gives accounts of one person (EMP-7)."""
@@ -18,5 +20,5 @@ class FakeIdentityDirectory:
     KEY = b"fake-platform-identity-directory"
 
     def identity_ref_of(self, national_id: str) -> str:
-        normalised = "".join(national_id.split()).upper()
+        normalised = canonical_national_id(national_id)
         return "idref-" + hmac.new(self.KEY, normalised.encode(), hashlib.sha256).hexdigest()[:32]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from employee_accounts.domain.values import SealedRecord, SealedValue, mask
+from employee_accounts.domain.values import SealedRecord, SealedValue, canonical_national_id, mask
 from employee_accounts.settings import Settings
 from trust_common.sealing import Sealed, Sealer
 
@@ -29,7 +29,7 @@ class PersonalDataVault:
 
     def lookup_hash(self, kind: str, value: str) -> str:
         """Keyed hash of a normalised value; `kind` keeps IDs and phones in separate spaces."""
-        normalised = "".join(value.split()).upper()
+        normalised = canonical_national_id(value) if kind == NATIONAL_ID else "".join(value.split()).upper()
         return hmac.new(self._hash_key, f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
 
     def seal(self, kind: str, value: str) -> SealedValue:

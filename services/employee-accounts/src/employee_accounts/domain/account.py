@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
-from employee_accounts.domain.catalogue import MERCHANT_PAGE_TOOLS, Tool
+from employee_accounts.domain.catalogue import MARKETING_EXEMPTIONS, MERCHANT_PAGE_TOOLS, Tool
 from employee_accounts.domain.errors import (
     ActivationRefused,
+    AffiliationAlwaysShown,
     AuthorisationPermanent,
     DepartureRefused,
     DeregistrationNotSupported,
@@ -16,10 +17,13 @@ from employee_accounts.domain.errors import (
     InvalidCredentials,
     ShowcaseNotEligible,
     ToolNotHeld,
+    ValidityRefused,
     WrongState,
 )
-from employee_accounts.domain.policies import SHOWCASE_DEPOSIT_CNY, showcase_shortfalls
+from employee_accounts.domain.policies import SHOWCASE_DEPOSIT_CNY, require_validity_settable, showcase_shortfalls
+from employee_accounts.domain.throttling import admit_face_check
 from employee_accounts.domain.values import (
+    AuthorisationChange,
     ClientInfo,
     EmployeeInformation,
     FaceResult,
@@ -54,6 +58,8 @@ class EmployeeAccount(Aggregate):
     face_result_ciphertext: bytes | None
     face_result_key_id: str | None
     face_verified_at: datetime | None
+    face_checks: int
+    face_checks_since: datetime | None
     phone_ciphertext: bytes | None
     phone_key_id: str | None
     phone_hash: str | None
@@ -65,11 +71,13 @@ class EmployeeAccount(Aggregate):
     def __init__(self, *, id: str, enterprise_id: str, kind: Kind, account_id: str, login_email: str | None,
                  password_hash: str | None, info: EmployeeInformation, position_id: str | None,
                  department_id: str | None, now: datetime, modules: list[str] | None = None,
-                 valid_until: datetime | None = None, invitation_id: str | None = None) -> None:
+                 tools: list[str] | None = None, valid_until: datetime | None = None,
+                 invitation_id: str | None = None) -> None:
         self.id, self.enterprise_id, self.kind, self.account_id = id, enterprise_id, kind, account_id
         self.login_email, self.password_hash = login_email, password_hash
         self.position_id, self.department_id = position_id, department_id
         self.modules = list(modules or [])
+        self.tools = list(tools or [])  # EMP-20: tools granted to an authorised personal account
         self.valid_until, self.invitation_id = valid_until, invitation_id
         self.status = Status.REVIEWING
         self.review_reason: str | None = None
@@ -99,6 +107,8 @@ class EmployeeAccount(Aggregate):
                            modules: list[str], valid_until: datetime | None, invitation_id: str,
                            now: datetime) -> EmployeeAccount:
         """EMP-12: the invitee's own account becomes an authorised employee account, in review."""
+        if valid_until is not None and valid_until <= now:
+            raise ValidityRefused("the validity period of this authorisation has already ended")
         account = cls(id=id, enterprise_id=enterprise_id, kind=Kind.AUTHORISED_PERSONAL,
                       account_id=personal_account_id, login_email=None, password_hash=None, info=info,
                       position_id=None, department_id=None, now=now, modules=modules, valid_until=valid_until,
@@ -149,6 +159,11 @@ class EmployeeAccount(Aggregate):
             self.face_verified_at = now
             self.record(ev.EmployeeFaceVerified(**self._account_ids(), verified_at=now))  # X-2; never outcome or score
         return result.matched
+
+    def admit_face_check(self, now: datetime) -> None:
+        """Issue 13: a cap on face checks of this activation (each is a paid provider call); counted before the
+        provider is asked, kept even when the check fails."""
+        self.face_checks, self.face_checks_since = admit_face_check(self.face_checks, self.face_checks_since, now)
 
     @property
     def face_verified(self) -> bool:
@@ -239,6 +254,65 @@ class EmployeeAccount(Aggregate):
         self.status, self.updated_at = Status.ENDED, now
         self.record(ev.EmployeeAuthorisationEnded(employee_account_id=self.id, enterprise_id=self.enterprise_id))
 
+    # --- changing the authorisation (EMP-19, EMP-20) and its validity period (EMP-21) -----------
+    def change_authorisation(self, change: AuthorisationChange, *, client: ClientInfo, now: datetime) -> list[str]:
+        """EMP-19: the main account edits position and department (enterprise employee accounts; the position
+        carries their tools and modules) or modules, tools (EMP-20) and the validity period (EMP-21, authorised
+        personal accounts); in force at once. Returns what changed (nothing changed: nothing recorded)."""
+        if self.status in (Status.ENDED, Status.VACANT, Status.DEPARTURE_PENDING):
+            raise WrongState(f"an account in status {self.status} has no authorisation to change",
+                             current_status=str(self.status))
+        if self.kind is Kind.ENTERPRISE:
+            change.require_for_enterprise_account()
+        else:
+            change.require_for_personal_account()
+        before = self.authorisation()
+        if change.position_id is not None:
+            self.position_id = change.position_id
+        if change.department_id is not None:
+            self.department_id = change.department_id or None  # "" moves the account out of its department
+        if change.permissions is not None:
+            tools, self.modules = change.permissions.as_lists()
+            if change.tools_given:
+                self.tools = tools
+        if change.valid_until is not None:
+            require_validity_settable(change.valid_until, client, now)
+            self.valid_until = change.valid_until
+        changed = [k for k, v in self.authorisation().items() if before[k] != v]
+        if changed:
+            self.updated_at = now
+            self.record(ev.AuthorisationChanged(
+                **self._authorisation_ids(), changed=changed, position_id=self.position_id,
+                department_id=self.department_id, modules=list(self.modules), tools=list(self.tools),
+                valid_until=self.valid_until, changed_at=now))
+        return changed
+
+    def authorisation(self) -> dict[str, object]:
+        """What EMP-19 lets the main account edit, as it stands (the audit trail keeps before and after)."""
+        return {"position": self.position_id, "department": self.department_id, "modules": sorted(self.modules),
+                "tools": sorted(self.tools),
+                "valid_until": self.valid_until.isoformat() if self.valid_until else None}
+
+    def validity_reminder_due(self, valid_until: datetime) -> bool:
+        """EMP-21: a reminder scheduled for this validity period (a changed period makes it stale)."""
+        return self.status is not Status.ENDED and self.valid_until == valid_until
+
+    def remind_validity_ending(self, days_left: int) -> None:
+        """EMP-21 / NOTE-5: employee and main account are reminded 7 days and 1 day before the end."""
+        assert self.valid_until is not None
+        self.record(ev.AuthorisationValidityEnding(**self._authorisation_ids(), valid_until=self.valid_until,
+                                                   days_left=days_left))
+
+    def end_validity(self, now: datetime) -> bool:
+        """EMP-21: the validity period is over: the authorisation ends (grants revoked, seat and the one-enterprise
+        lock freed: both count only accounts not `ended`). Acts once, and only once the period really ended."""
+        if self.status is Status.ENDED or self.valid_until is None or now < self.valid_until:
+            return False
+        self.status, self.updated_at = Status.ENDED, now
+        self.record(ev.AuthorisationValidityEnded(**self._authorisation_ids(), valid_until=self.valid_until,
+                                                  ended_at=now))
+        return True
+
     def deregister(self) -> None:
         """EMP-10: not supported, whatever the state."""
         raise DeregistrationNotSupported("employee accounts cannot be deregistered; mark the employee as departed "
@@ -257,7 +331,7 @@ class EmployeeAccount(Aggregate):
     def granted_permissions(self, position_permissions: Permissions | None) -> Permissions:
         """What the enterprise granted: the invitation's modules, or the position's permissions."""
         if self.kind is Kind.AUTHORISED_PERSONAL:
-            return Permissions.parse([], self.modules)
+            return Permissions.parse(self.tools, self.modules)  # EMP-20: tools too
         return position_permissions or Permissions()
 
     def effective_permissions(self, granted: Permissions, now: datetime, *, enterprise_suspended: bool,
@@ -270,6 +344,26 @@ class EmployeeAccount(Aggregate):
             return Permissions()
         held = frozenset(main_tools)
         return Permissions(frozenset(t for t in granted.tools if t.value in held), granted.modules)
+
+    # --- affiliation and shared benefits (EMP-22) ---------------------------------------------
+    @staticmethod
+    def hide_affiliation() -> None:
+        """EMP-22: the profile always shows the enterprise; hiding it is not supported."""
+        raise AffiliationAlwaysShown("an employee account always shows its enterprise on its profile")
+
+    def entitlements(self, effective: Permissions, now: datetime) -> ev.EmployeeEntitlements:
+        """EMP-22: affiliation (always shown) and what the account is entitled to now: the tools and modules in
+        force and, while any grant is in force, the main account's marketing exemptions."""
+        tools, modules = effective.as_lists()
+        in_force = self.status is Status.ACTIVE and bool(tools or modules)
+        return ev.EmployeeEntitlements(
+            **self._authorisation_ids(), status=str(self.status), enterprise_shown=True, in_force=in_force,
+            tools=tools, modules=modules, marketing_exemptions=list(MARKETING_EXEMPTIONS) if in_force else [],
+            valid_until=self.valid_until, as_of=now)
+
+    def publish_entitlements(self, effective: Permissions, now: datetime) -> None:
+        """EMP-22 / X-2: a snapshot of the affiliation and entitlements, for other services."""
+        self.record(self.entitlements(effective, now))
 
     # --- showcase (EMP-15) and merchant page (EMP-16) --------------------------------------
     def deposit_due(self) -> bool:
@@ -337,6 +431,7 @@ class EmployeeAccount(Aggregate):
 
     def _clear_holder(self) -> None:
         self.face_result_ciphertext = self.face_result_key_id = self.face_verified_at = None
+        self.face_checks, self.face_checks_since = 0, None  # a new holder's activation has its own cap
         self.phone_ciphertext = self.phone_key_id = self.phone_hash = self.phone_masked = None
         self.password_changed = False
         self.activated_at = self.departed_at = None
@@ -349,6 +444,9 @@ class EmployeeAccount(Aggregate):
     def _require_activating(self) -> None:
         if self.kind is not Kind.ENTERPRISE or self.status is not Status.AWAITING_ACTIVATION:
             raise ActivationRefused(f"activation is not open for an account in status {self.status}")
+
+    def _authorisation_ids(self) -> dict[str, object]:
+        return {**self._account_ids(), "kind": self.kind, "account_id": self.account_id}
 
     def _account_ids(self) -> dict[str, str]:
         return {"employee_account_id": self.id, "enterprise_id": self.enterprise_id}

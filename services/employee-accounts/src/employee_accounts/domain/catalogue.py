@@ -23,6 +23,10 @@ MERCHANT_PAGE_TOOLS = frozenset({Tool.HOMEPAGE_BUSINESS_CARD, Tool.HOMEPAGE_STOR
                                  Tool.HOMEPAGE_LIMITED_TIME_GROUP_BUY})
 
 
+# EMP-22: the main account's marketing exemptions every employee account shares.
+MARKETING_EXEMPTIONS = ("short_video_promotion", "live_room_components")
+
+
 class Module(StrEnum):
     """EMP-4: back-office modules the main account may delegate."""
 

@@ -150,6 +150,7 @@ class LogIn:
     login_email: str
     password: str = field(repr=False)
     client: ClientInfo = field(default_factory=lambda: ClientInfo("", ()))
+    client_address: str | None = None  # issue 13: attempts are limited per client address too
 
 
 @dataclass(frozen=True)
@@ -194,3 +195,25 @@ class ConfigureMerchantModule:
 class ApproveMerchantModule:
     employee_account_id: str
     tool: str
+
+
+@dataclass(frozen=True)
+class ChangeAuthorisation:
+    """EMP-19: None leaves a part as it is; `department_id=""` leaves the department."""
+
+    enterprise_id: str
+    employee_account_id: str
+    actor: str
+    client: ClientInfo
+    position_id: str | None = None
+    department_id: str | None = None
+    modules: list[str] | None = None
+    tools: list[str] | None = None  # EMP-20: authorised personal accounts
+    valid_until: datetime | None = None  # EMP-21: PC back office only
+
+
+@dataclass(frozen=True)
+class HideAffiliation:
+    """EMP-22: always refused."""
+
+    employee_account_id: str

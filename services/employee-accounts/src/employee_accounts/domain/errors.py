@@ -1,7 +1,7 @@
 """Typed refusals of the employee-account rules; each names the rule it enforces."""
 from __future__ import annotations
 
-from trust_common.problems import Conflict, Forbidden, Invalid, NotFound, NotSupported, RuleViolation
+from trust_common.problems import Conflict, Forbidden, Invalid, NotFound, NotSupported, Problem, RuleViolation
 
 
 class QuotaExhausted(RuleViolation):
@@ -44,6 +44,18 @@ class InvalidCredentials(Forbidden):
     status, slug, title, rule = 401, "invalid-credentials", "Email or password is wrong", "EMP-8"
 
 
+class SignInThrottled(Problem):
+    """Issue 13: answered 429 with `Retry-After` (the `retry_after` extension, in seconds)."""
+
+    status, slug, title, rule = 429, "sign-in-throttled", "Too many sign-in attempts", "EMP-8"
+
+
+class FaceChecksExhausted(Problem):
+    """Issue 13: each face check is a paid provider call; 429 with `Retry-After`."""
+
+    status, slug, title, rule = 429, "face-checks-exhausted", "Too many face checks for this activation", "EMP-8"
+
+
 class DepartureRefused(RuleViolation):
     slug, title, rule = "departure-refused", "Departure or handover is not possible", "EMP-9"
 
@@ -84,6 +96,22 @@ class ShowcaseNotEligible(RuleViolation):
 
 class EnterpriseNotCertified(RuleViolation):
     slug, title, rule = "enterprise-not-certified", "The enterprise certification is not in force", "EMP-18"
+
+
+class AuthorisationChangeRefused(RuleViolation):
+    slug, title, rule = "authorisation-change-refused", "This change of the authorisation is not possible", "EMP-19"
+
+
+class ValidityRefused(RuleViolation):
+    slug, title, rule = "validity-period-refused", "The validity period is not acceptable here", "EMP-21"
+
+
+class AffiliationAlwaysShown(RuleViolation):
+    slug, title, rule = "affiliation-always-shown", "An employee account always shows its enterprise", "EMP-22"
+
+
+class EnterpriseUncertified(RuleViolation):
+    slug, title, rule = "enterprise-uncertified", "The enterprise account is not certified", "CERT-11"
 
 
 class WrongState(Conflict):

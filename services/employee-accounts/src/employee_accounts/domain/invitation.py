@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from employee_accounts.domain.errors import InvitationClosed, InvitationRefused
+from employee_accounts.domain.errors import InvitationClosed, InvitationRefused, ValidityRefused
+from employee_accounts.domain.policies import require_validity_settable
 from employee_accounts.domain.values import ClientInfo, Permissions
 from trust_common.contracts import employee_accounts as ev
 from trust_common.domain import Aggregate
@@ -47,10 +48,10 @@ class Invitation(Aggregate):
         if permissions.tools:
             raise InvitationRefused("an invitation authorises back-office modules only")
         if valid_until is not None:
-            if not client.is_pc_back_office:
-                raise InvitationRefused("a validity period can only be set from the PC back office")
-            if valid_until <= now:
-                raise InvitationRefused("the validity period must end in the future")
+            require_validity_settable(valid_until, client, now)
+        elif client.is_pc_back_office:
+            # EMP-21: required from the PC back office (none from the mobile app).
+            raise ValidityRefused("an authorisation made from the PC back office needs a validity period")
         if personal_account_id == enterprise_id:
             raise InvitationRefused("the main account cannot invite itself")
         return cls(id=id, enterprise_id=enterprise_id, personal_account_id=personal_account_id,

@@ -1,7 +1,7 @@
 """Pure rules that judge platform facts and permissions; the aggregates and handlers apply them."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from employee_accounts.domain.catalogue import Tool
 from employee_accounts.domain.errors import (
@@ -10,8 +10,9 @@ from employee_accounts.domain.errors import (
     CreatorMarketplaceConflict,
     IdentityPenalised,
     InvitationRefused,
+    ValidityRefused,
 )
-from employee_accounts.domain.values import Permissions
+from employee_accounts.domain.values import ClientInfo, Permissions
 from trust_common.contracts.platform import AccountSnapshot, AccountStatus
 
 SHOWCASE_DEPOSIT_CNY = 500
@@ -35,6 +36,14 @@ def require_identity_unpenalised(same_identity: list[AccountSnapshot], today: da
     not real-name verified do not count."""
     if any(a.real_name_verified and penalty_in_force(a, today) for a in same_identity):
         raise IdentityPenalised("an account of this identity is penalised; it cannot be used until the penalty ends")
+
+
+def require_validity_settable(valid_until: datetime, client: ClientInfo, now: datetime) -> None:
+    """EMP-21 (EMP-12): a validity period is set from the PC back office only, and ends in the future."""
+    if not client.is_pc_back_office:
+        raise ValidityRefused("a validity period can only be set from the PC back office")
+    if valid_until <= now:
+        raise ValidityRefused("the validity period must end in the future")
 
 
 def departure_blocked(facts: AccountSnapshot | None) -> bool:

@@ -3,11 +3,20 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from employee_accounts.domain.catalogue import Module, Tool
-from employee_accounts.domain.errors import ActivationRefused, ProofOfEmploymentInvalid, ToolNotHeld, UnknownPermission
+from employee_accounts.domain.errors import (
+    ActivationRefused,
+    AuthorisationChangeRefused,
+    EmployeeInformationInvalid,
+    ProofOfEmploymentInvalid,
+    ToolNotHeld,
+    UnknownPermission,
+)
 
 MIN_APP_VERSION = (20, 7)
 MOBILE_PLATFORMS = frozenset({"ios", "android"})
@@ -62,6 +71,33 @@ class Permissions:
         return sorted(t.value for t in self.tools), sorted(m.value for m in self.modules)
 
 
+@dataclass(frozen=True)
+class AuthorisationChange:
+    """EMP-19: what the main account edits; None leaves a part as it is. `permissions` are already checked
+    against the main account's tools (EMP-3); `tools_given` says whether tools were part of the request."""
+
+    position_id: str | None = None
+    department_id: str | None = None  # "" leaves the department
+    permissions: Permissions | None = None
+    tools_given: bool = False
+    valid_until: datetime | None = None
+
+    def require_for_enterprise_account(self) -> None:
+        """EMP-19: an enterprise employee account takes its tools and modules from its position; no validity."""
+        if self.permissions is not None:
+            raise AuthorisationChangeRefused("an enterprise employee account takes its tools and modules from its "
+                                             "position: change the position instead")
+        if self.valid_until is not None:
+            raise AuthorisationChangeRefused("only an authorised personal account has a validity period")
+
+    def require_for_personal_account(self) -> None:
+        """EMP-19/EMP-20: an authorised personal account has modules, tools and a validity period, no position."""
+        if self.position_id is not None or self.department_id is not None:
+            raise AuthorisationChangeRefused("an authorised personal account has no position or department")
+        if self.permissions is not None and not self.permissions.modules:
+            raise AuthorisationChangeRefused("keep at least one module authorised")
+
+
 VERSION = re.compile(r"[0-9]{1,9}(\.[0-9]{1,9}){0,3}")  # ASCII digits of a size int() reads
 
 
@@ -91,6 +127,26 @@ class ClientInfo:
         if not self.version or self.version < MIN_APP_VERSION:
             raise ActivationRefused("update the mobile app to version 20.7 or later to log in",
                                     minimum_version="20.7")
+
+
+NATIONAL_ID_SHAPE = re.compile(r"[0-9A-Z]{6,32}")
+
+
+def canonical_national_id(raw: str) -> str:
+    """A national ID as it is hashed, compared and stored: NFKC (full-width forms fold), every decimal digit of any
+    script as its ASCII digit, upper case, no whitespace. One person has one form, so a full-width ID is the same
+    identity (EMP-7, EMP-17: one enterprise employee account per identity)."""
+    folded = unicodedata.normalize("NFKC", raw)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch.upper()
+                   for ch in folded if not ch.isspace())
+
+
+def normalise_national_id(raw: str) -> str:
+    """The canonical form, refused unless it is 6 to 32 ASCII letters and digits."""
+    value = canonical_national_id(raw)
+    if not NATIONAL_ID_SHAPE.fullmatch(value):
+        raise EmployeeInformationInvalid("the national ID number is not valid")
+    return value
 
 
 def mask(value: str, visible: int = 4) -> str:

@@ -13,6 +13,7 @@ from employee_accounts.domain.enterprise import Enterprise
 from employee_accounts.domain.errors import EmailTaken, EmployeeAccountNotFound, IdentityAlreadyEmployed
 from employee_accounts.domain.policies import departure_blocked, require_identity_unpenalised
 from employee_accounts.domain.values import EmployeeInformation
+from employee_accounts.handlers.entitlements import publish_entitlements, schedule_validity
 from employee_accounts.repository import UnitOfWork
 from trust_common.contracts.platform import AccountChanged, AccountDeleted, AccountRegistered
 
@@ -77,6 +78,7 @@ async def apply_employee_account(cmd: c.ApplyEmployeeAccount, uow: UnitOfWork, v
 async def review_employee_account(cmd: c.ReviewEmployeeAccount, uow: UnitOfWork) -> EmployeeAccount:
     account = await uow.employee_accounts.get(cmd.employee_account_id)
     account.review(approved=cmd.approved, reason=cmd.reason, now=uow.clock.now())
+    await publish_entitlements(uow, account)  # EMP-22
     await uow.commit()
     return account
 
@@ -107,6 +109,7 @@ async def depart_employee(cmd: c.DepartEmployee, uow: UnitOfWork) -> EmployeeAcc
     account = await uow.employee_accounts.get(cmd.employee_account_id, enterprise_id=cmd.enterprise_id)
     facts = await uow.platform.account(account.account_id)
     account.depart(agreement_accepted=cmd.agreement_accepted, blocked=departure_blocked(facts), now=uow.clock.now())
+    await publish_entitlements(uow, account)  # EMP-22
     await uow.commit()
     return account
 
@@ -127,6 +130,7 @@ async def hand_over_account(cmd: c.HandOverAccount, uow: UnitOfWork, vault: Pers
     password_hash = await passwords.hash(cmd.password)
     account.hand_over(login_email=email, password_hash=password_hash, info=info, position_id=cmd.position_id,
                       department_id=cmd.department_id, now=uow.clock.now())
+    await uow.employee_accounts.end_sessions(account)  # issue 13: no session outlives the handover
     await uow.commit()
     return account
 
@@ -155,7 +159,15 @@ async def on_account_fact(event: AccountRegistered | AccountChanged | AccountDel
         authorised = await uow.employee_accounts.authorised_personal(event.account_id)
         if authorised is not None:
             authorised.end_authorisation(now)
+            await schedule_validity(uow, authorised, cancel_only=True)
+            await publish_entitlements(uow, authorised)  # EMP-22
         return
     facts = await uow.platform.account(event.account_id)
     for account in await uow.employee_accounts.pending_departures(event.account_id):
-        account.settle_departure(blocked=departure_blocked(facts), now=now)
+        if account.settle_departure(blocked=departure_blocked(facts), now=now):
+            await publish_entitlements(uow, account)  # EMP-22
+
+
+async def hide_affiliation(cmd: c.HideAffiliation) -> None:
+    """EMP-22: refused, whatever the account."""
+    EmployeeAccount.hide_affiliation()

@@ -10,12 +10,15 @@ from employee_accounts.adapters.face_check import FaceCheck
 from employee_accounts.adapters.passwords import Passwords
 from employee_accounts.adapters.vault import FACE_CHECK, NATIONAL_ID, PHONE, PersonalDataVault
 from employee_accounts.domain import commands as c
-from employee_accounts.domain.account import EmployeeAccount
+from employee_accounts.domain.account import EmployeeAccount, Status
 from employee_accounts.domain.errors import InvalidCredentials
 from employee_accounts.domain.policies import require_new_password
+from employee_accounts.domain.throttling import ACCOUNT_LIMIT, ADDRESS_LIMIT
 from employee_accounts.domain.values import phone_digits
+from employee_accounts.handlers.entitlements import publish_entitlements
 from employee_accounts.repository import UnitOfWork
 from employee_accounts.settings import Settings
+from trust_common.uow import AMBIENT_SESSION
 
 
 @dataclass(frozen=True)
@@ -29,17 +32,33 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _attempt_keys(cmd: c.LogIn, email: str) -> list[tuple[str, int]]:
+    """Issue 13: one counter per login email (hashed: the table holds no addresses of people) and one per client
+    address."""
+    keys = [(f"account:{hashlib.sha256(email.encode()).hexdigest()}", ACCOUNT_LIMIT)]
+    if cmd.client_address:
+        keys.append((f"address:{cmd.client_address}", ADDRESS_LIMIT))
+    return keys
+
+
 async def log_in(cmd: c.LogIn, uow: UnitOfWork, passwords: Passwords, settings: Settings) -> Session:
-    """EMP-8: email + password, only from the mobile app at version 20.7 or later."""
+    """EMP-8: email + password, only from the mobile app at version 20.7 or later. Issue 13: attempts are counted
+    per account and per client address before Argon2 runs; over the limit they are refused (429) without it."""
     cmd.client.require_activation_capable()
-    found = await uow.employee_accounts.by_login_email(cmd.login_email.strip().lower())
+    email = cmd.login_email.strip().lower()
+    keys = _attempt_keys(cmd, email)
+    for key, limit in keys:
+        await uow.sign_in_attempts.admit(key, limit, uow.clock.now())
+    found = await uow.employee_accounts.by_login_email(email)
     stored, account_id = (found.password_hash, found.id) if found is not None else (None, None)
-    await uow.session.rollback()  # release the connection while Argon2 works
+    if AMBIENT_SESSION.get() is None:  # release the connection while Argon2 works (unless the idempotency
+        await uow.session.rollback()  # middleware's transaction holds it: rolling that back would end it)
     verified = await passwords.verify(stored, cmd.password)
     if not (verified and account_id):
         raise InvalidCredentials("the email or password is wrong")
     account = await uow.employee_accounts.get(account_id)
     account.require_login(stored)
+    await uow.sign_in_attempts.succeeded(keys[0][0], keys[1:])
     token = secrets.token_urlsafe(32)
     now = uow.clock.now()
     lifetime = timedelta(hours=settings.employee_session_hours)
@@ -54,6 +73,7 @@ async def verify_face(cmd: c.VerifyFace, uow: UnitOfWork, vault: PersonalDataVau
     follows. The client and the state are checked before the provider sees the national ID."""
     account = await uow.employee_accounts.get(cmd.employee_account_id)
     account.require_activation_step(cmd.client)
+    account.admit_face_check(uow.clock.now())  # issue 13: a cap on paid provider calls
     national_id = vault.open(NATIONAL_ID, account.national_id_ciphertext, account.national_id_key_id)
     result = await face_check.verify(national_id=national_id, real_name=account.real_name, capture=cmd.capture)
     matched = account.verify_face(result, vault.seal_record(FACE_CHECK, result.to_sealable()),
@@ -79,6 +99,10 @@ async def change_password(cmd: c.ChangePassword, uow: UnitOfWork, passwords: Pas
     if not await passwords.verify(account.password_hash, cmd.current_password):
         raise InvalidCredentials("the current password is wrong")
     require_new_password(cmd.current_password, cmd.new_password)
+    was_active = account.status is Status.ACTIVE
     account.change_password(await passwords.hash(cmd.new_password), client=cmd.client, now=uow.clock.now())
+    await uow.employee_accounts.end_sessions(account)  # issue 13: sessions opened with the old password die
+    if not was_active:
+        await publish_entitlements(uow, account)  # EMP-22: activation puts the grants in force
     await uow.commit()
     return account

@@ -12,6 +12,7 @@ from employee_accounts.domain.invitation import Invitation
 from employee_accounts.domain.policies import require_invitable
 from employee_accounts.domain.values import Permissions
 from employee_accounts.handlers.accounts import employee_information, require_seat, require_unpenalised
+from employee_accounts.handlers.entitlements import schedule_validity
 from employee_accounts.repository import UnitOfWork
 from trust_common.metrics import INVITATION_OUTCOMES
 from trust_common.timers import Timer
@@ -61,6 +62,7 @@ async def accept_invitation(cmd: c.AcceptInvitation, uow: UnitOfWork, vault: Per
     invitation.accept(account.id, now)
     uow.employee_accounts.add(account)
     await uow.timers.cancel(LAPSE_TIMER, invitation.id)
+    await schedule_validity(uow, account)  # EMP-21: its reminders and its end
     await uow.commit()
     INVITATION_OUTCOMES.labels(kind=OUTCOME_KIND, outcome="confirmed").inc()
     return account

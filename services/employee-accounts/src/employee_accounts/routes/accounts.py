@@ -6,8 +6,10 @@ from fastapi import APIRouter
 from employee_accounts import views
 from employee_accounts.domain import commands as c
 from employee_accounts.domain.account import Status
-from employee_accounts.routes.deps import EnterpriseId, Reviewer
+from employee_accounts.routes.deps import Client, EnterpriseId, Reviewer
 from employee_accounts.routes.schemas import (
+    AuthorisationChangeIn,
+    AuthorisationChangePublic,
     DepartureIn,
     DetailsIn,
     EmployeeAccountCreate,
@@ -17,6 +19,7 @@ from employee_accounts.routes.schemas import (
     ReviewIn,
     password_of,
 )
+from trust_common.auth import CurrentPrincipal
 from trust_common.dependencies import BusDep, NowDep, SessionDep
 from trust_common.pagination import Page, PageRequest
 from trust_common.validation import Id
@@ -55,6 +58,25 @@ async def get_grants(employee_account_id: Id, enterprise_id: EnterpriseId, sessi
     """EMP-18 suspension, EMP-12 validity and EMP-16 merchant-page visibility."""
     account = await views.employee_account(session, employee_account_id, enterprise_id)
     return GrantsPublic.of(await views.grants_view(session, account, now))
+
+
+@router.patch(ENTERPRISE + "/{employee_account_id}/authorisation")
+async def change_authorisation(employee_account_id: Id, body: AuthorisationChangeIn, enterprise_id: EnterpriseId,
+                               principal: CurrentPrincipal, client: Client, bus: BusDep) -> EmployeeAccountPublic:
+    """EMP-19: edit an account's authorisation (position and department; or modules, tools (EMP-20) and, from the
+    PC back office, the validity period (EMP-21)); in force at once, audited, the employee notified."""
+    return EmployeeAccountPublic.of(await bus.handle(c.ChangeAuthorisation(
+        enterprise_id=enterprise_id, employee_account_id=employee_account_id, actor=principal.subject, client=client,
+        position_id=body.position_id, department_id=body.department_id, modules=body.modules, tools=body.tools,
+        valid_until=body.valid_until)))
+
+
+@router.get(ENTERPRISE + "/{employee_account_id}/authorisation-changes")
+async def authorisation_changes(employee_account_id: Id, enterprise_id: EnterpriseId,
+                                session: SessionDep) -> list[AuthorisationChangePublic]:
+    """EMP-19: the audit trail of the account's authorisation, oldest first."""
+    await views.employee_account(session, employee_account_id, enterprise_id)  # X-3
+    return [AuthorisationChangePublic(**row) for row in await views.authorisation_changes(session, employee_account_id)]
 
 
 @router.put(ENTERPRISE + "/{employee_account_id}/employee-information")

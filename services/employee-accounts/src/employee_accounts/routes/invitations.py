@@ -15,15 +15,18 @@ from employee_accounts.domain.values import ClientInfo
 from employee_accounts.routes.deps import Client, EnterpriseId, InviteeAccount
 from employee_accounts.routes.schemas import (
     AcceptIn,
+    AffiliationIn,
     BatchResult,
     BatchRowResult,
     DetailsIn,
     EmployeeAccountPublic,
+    GrantsPublic,
     InvitationBatchIn,
     InvitationIn,
     InvitationPublic,
+    MerchantModuleIn,
 )
-from trust_common.dependencies import BusDep, SessionDep
+from trust_common.dependencies import BusDep, NowDep, SessionDep
 from trust_common.messagebus import MessageBus
 from trust_common.pagination import ListQuery, Page, PageRequest
 from trust_common.problems import Invalid, Problem
@@ -149,3 +152,28 @@ async def resubmit_mine(body: DetailsIn, account_id: InviteeAccount, bus: BusDep
 async def unbind_mine(account_id: InviteeAccount, bus: BusDep) -> None:
     """EMP-13: an authorisation cannot be unbound; it ends only with the account's deletion."""
     await bus.handle(c.UnbindAuthorisation(account_id))
+
+
+@router.put("/v1/me/employee-account/affiliation")
+async def set_my_affiliation(body: AffiliationIn, account_id: InviteeAccount, session: SessionDep,
+                             bus: BusDep) -> AffiliationIn:
+    """EMP-22: an authorised personal account also always shows its enterprise; hiding it is refused."""
+    account = await views.my_authorisation(session, account_id)
+    if not body.shown:
+        await bus.handle(c.HideAffiliation(account.id))
+    return AffiliationIn(shown=True)
+
+
+@router.get("/v1/me/employee-account/grants")
+async def my_grants(account_id: InviteeAccount, session: SessionDep, now: NowDep) -> GrantsPublic:
+    """EMP-20: the tools and modules in force of the authorised personal account, and its merchant page (EMP-16)."""
+    account = await views.my_authorisation(session, account_id)
+    return GrantsPublic.of(await views.grants_view(session, account, now))
+
+
+@router.post("/v1/me/employee-account/merchant-page/modules")
+async def configure_my_merchant_module(body: MerchantModuleIn, account_id: InviteeAccount, session: SessionDep,
+                                       bus: BusDep) -> EmployeeAccountPublic:
+    """EMP-20 / EMP-16: an authorised personal account granted a tool configures its merchant-page module."""
+    account = await views.my_authorisation(session, account_id)
+    return EmployeeAccountPublic.of(await bus.handle(c.ConfigureMerchantModule(account.id, body.tool)))

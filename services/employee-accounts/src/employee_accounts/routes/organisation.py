@@ -10,6 +10,7 @@ from employee_accounts.routes.schemas import (
     DepartmentIn,
     DepartmentMove,
     DepartmentPublic,
+    EnterprisePublic,
     PositionIn,
     PositionPublic,
     QuotaPublic,
@@ -19,6 +20,14 @@ from trust_common.pagination import ListQuery, Page, PageRequest
 from trust_common.validation import Id
 
 router = APIRouter(prefix="/v1/enterprises/{enterprise_id}", tags=["organisation"])
+
+
+@router.get("")
+async def get_enterprise(enterprise_id: EnterpriseId, session: SessionDep) -> EnterprisePublic:
+    """Issue 15: whether employee-accounts regards the enterprise as certified (`certified`, `suspended` after an
+    expiry or cancellation (EMP-18), `uncertified`: a free enterprise account (CERT-11) or nothing heard yet),
+    since when, and the certification event that set it."""
+    return EnterprisePublic.of(enterprise_id, await views.enterprise(session, enterprise_id))
 
 
 @router.post("/positions", status_code=201)

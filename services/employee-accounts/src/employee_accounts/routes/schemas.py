@@ -9,10 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 from employee_accounts.domain.account import EmployeeAccount
 from employee_accounts.domain.commands import EmployeeDetails
 from employee_accounts.domain.department import Department
-from employee_accounts.domain.errors import EmployeeInformationInvalid, PasswordRejected
+from employee_accounts.domain.enterprise import Enterprise
+from employee_accounts.domain.errors import PasswordRejected
 from employee_accounts.domain.invitation import Invitation
 from employee_accounts.domain.position import Position
-from employee_accounts.domain.values import ProofKind, ProofOfEmployment
+from employee_accounts.domain.values import ProofKind, ProofOfEmployment, normalise_national_id
 from employee_accounts.views import Grants, Quota
 from trust_common.validation import MULTI_LINE, SINGLE_LINE, Id, Instant
 
@@ -36,9 +37,7 @@ class DetailsIn(BaseModel):
     proof_of_employment: ProofIn
 
     def to_domain(self) -> EmployeeDetails:
-        national_id = "".join(self.national_id.get_secret_value().split())
-        if not national_id.isalnum() or not 6 <= len(national_id) <= 32:
-            raise EmployeeInformationInvalid("the national ID number is not valid")
+        national_id = normalise_national_id(self.national_id.get_secret_value())  # before any hash or comparison
         proof = self.proof_of_employment
         return EmployeeDetails(self.real_name, national_id,
                                ProofOfEmployment(proof.kind, proof.document_ref, proof.explanation))
@@ -124,6 +123,7 @@ class EmployeeAccountPublic(BaseModel):
     position_id: str | None
     department_id: str | None
     modules: list[str]
+    tools: list[str] = []  # EMP-20: tools granted to an authorised personal account
     valid_until: datetime | None
     review_reason: str | None
     holder_generation: int
@@ -140,7 +140,8 @@ class EmployeeAccountPublic(BaseModel):
                    status=str(a.status), login_email=a.login_email, real_name=a.real_name,
                    national_id_masked=a.national_id_masked, phone_masked=a.phone_masked, proof_kind=a.proof_kind,
                    position_id=a.position_id, department_id=a.department_id, modules=list(a.modules),
-                   valid_until=a.valid_until, review_reason=a.review_reason, holder_generation=a.holder_generation,
+                   tools=list(a.tools), valid_until=a.valid_until, review_reason=a.review_reason,
+                   holder_generation=a.holder_generation,
                    face_verified=a.face_verified, password_changed=a.password_changed,
                    showcase_deposit_paid=a.showcase_deposit_paid, showcase_open=a.showcase_opened_at is not None,
                    created_at=a.created_at, updated_at=a.updated_at)
@@ -257,6 +258,84 @@ class PhoneIn(BaseModel):
 class PasswordChangeIn(BaseModel):
     current_password: SecretStr
     new_password: SecretStr = Field(description="at least 8 characters, not the initial password")
+
+
+class AuthorisationChangeIn(BaseModel):
+    """EMP-19: only the parts sent change. Enterprise employee accounts: `position_id`, `department_id` (`""`
+    leaves the department). Authorised personal accounts: `modules`, `tools` (EMP-20) and, from the PC back office
+    only, `valid_until` (EMP-21)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    position_id: Id | None = None
+    department_id: Annotated[str, StringConstraints(max_length=64, pattern=r"^[A-Za-z0-9._:-]*$")] | None = None
+    modules: list[Id] | None = Field(default=None, max_length=20)
+    tools: list[Id] | None = Field(default=None, max_length=20)
+    valid_until: Instant | None = None
+
+
+class AuthorisationChangePublic(BaseModel):
+    """EMP-19: one entry of the audit trail."""
+
+    id: str
+    employee_account_id: str
+    actor: str
+    action: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    at: datetime
+
+
+class AffiliationIn(BaseModel):
+    """EMP-22: the enterprise is always shown; `shown: false` is refused."""
+
+    shown: bool
+
+
+class EntitlementsPublic(BaseModel):
+    """EMP-22: an employee account's affiliation and entitlements, for other services."""
+
+    employee_account_id: str
+    enterprise_id: str
+    kind: str
+    account_id: str
+    status: str
+    enterprise_shown: bool
+    in_force: bool
+    tools: list[str]
+    modules: list[str]
+    marketing_exemptions: list[str]
+    valid_until: datetime | None
+    as_of: datetime
+
+
+class CertificationStatePublic(BaseModel):
+    """Issue 15: the enterprise's certification as employee-accounts sees it."""
+
+    state: str  # "certified" | "suspended" | "uncertified"
+    since: datetime | None  # when the certification event that set the state occurred (None: nothing heard)
+    event_type: str | None  # e.g. "certification.application.approved"
+    event_id: str | None
+    certification_id: str | None  # the application whose certification is (or was) in force
+    valid_until: datetime | None
+    free_account_opened_at: datetime | None  # CERT-11
+
+
+class EnterprisePublic(BaseModel):
+    id: str
+    certification: CertificationStatePublic
+    grants_suspended: bool  # EMP-18
+
+    @classmethod
+    def of(cls, enterprise_id: str, e: Enterprise | None) -> EnterprisePublic:
+        if e is None:
+            return cls(id=enterprise_id, grants_suspended=False, certification=CertificationStatePublic(
+                state="uncertified", since=None, event_type=None, event_id=None, certification_id=None,
+                valid_until=None, free_account_opened_at=None))
+        return cls(id=e.id, grants_suspended=e.grants_suspended, certification=CertificationStatePublic(
+            state=str(e.certification_state), since=e.state_since, event_type=e.state_event_type,
+            event_id=e.state_event_id, certification_id=e.certification_id, valid_until=e.valid_until,
+            free_account_opened_at=e.free_account_opened_at))
 
 
 class MerchantModuleIn(BaseModel):

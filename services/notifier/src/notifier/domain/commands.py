@@ -51,3 +51,12 @@ class DisableEndpoint:
 @dataclass(frozen=True)
 class ReplayDelivery:
     delivery_id: str
+
+
+@dataclass(frozen=True)
+class ReplayDeliveries:
+    """NOTE-4: replay a selection of dead letters by id, or up to `limit` of one endpoint's."""
+
+    delivery_ids: tuple[str, ...] = ()
+    endpoint_id: str | None = None
+    limit: int = 500

@@ -1,8 +1,9 @@
 """One notification to one recipient on one channel: the unit of exactly-once delivery (NOTE-4).
 
-The lifecycle is claim → send → mark. A claim is committed before the send and leased; a
-crash between claim and mark leaves the claim to expire, and the next attempt re-sends under
-the same delivery id (Message-ID / Idempotency-Key), so a receiver sees one delivery per id.
+The lifecycle is claim → send → record. A claim is committed before the send and leased (a short
+lease, renewed while the send runs); a crash between claim and record leaves the claim to expire
+within seconds, and the next attempt re-sends under the same delivery id (Message-ID /
+Idempotency-Key), so a receiver that keys on it sees one delivery per id.
 """
 from __future__ import annotations
 
@@ -90,6 +91,13 @@ class Delivery(Aggregate):
         self.updated_at = now
         return True
 
+    def renew(self, attempt: int, now: datetime, lease: timedelta) -> bool:
+        """Extend the lease of a running attempt; False when that attempt no longer holds the claim."""
+        if self.status != DeliveryStatus.SENDING or self.attempts != attempt:
+            return False
+        self.claimed_until = now + lease
+        return True
+
     def succeed(self, now: datetime) -> None:
         self.status = DeliveryStatus.DELIVERED
         self.delivered_at = now
@@ -99,7 +107,8 @@ class Delivery(Aggregate):
         self.record(NotificationDelivered(**self._ids(), delivered_at=now))
 
     def fail(self, now: datetime, error: str, policy: RetryPolicy) -> datetime | None:
-        """Record a failed attempt; returns when to try again, or None when dead-lettered."""
+        """Record a failed attempt; returns when to try again, or None when dead-lettered. `error` is the
+        outcome class (`timeout`, `http_5xx` …): tenants and recipients read it, never raw network errors."""
         self.claimed_until = None
         self.last_error = error[:1000]
         self.updated_at = now

@@ -40,3 +40,10 @@ class TenantNotFound(NotFound):
 
 class InvalidEndpointUrl(Invalid):
     slug, title, rule = "invalid-webhook-url", "The webhook URL is not acceptable", "NOTE-4"
+
+
+class EndpointLimitReached(Conflict):
+    """Issue 13: a tenant's active endpoints are capped (TRUST_WEBHOOK_MAX_ENDPOINTS_PER_TENANT)."""
+
+    slug, title, rule = ("webhook-endpoint-limit-reached",
+                         "This enterprise or shop has as many webhook endpoints as allowed", "NOTE-4")

@@ -20,12 +20,17 @@ class Kind(StrEnum):
     CERT_EXPIRED = "certification.expired"  # NOTE-2, CERT-8: unrenewed; the badge is gone
     CERT_CANCELLED = "certification.cancelled"  # NOTE-2, CERT-10: the badge is gone
     DEPARTURE_UNBIND = "departure.unbind_real_name"  # NOTE-3, EMP-9
+    AUTHORISATION_CHANGED = "authorisation.changed"  # NOTE-5, EMP-19: to the employee
+    AUTHORISATION_ENDING = "authorisation.validity_ending"  # NOTE-5, EMP-21: 7 and 1 days before; both sides
+    AUTHORISATION_ENDED = "authorisation.validity_ended"  # NOTE-5, EMP-21: both sides
+    SUPPORT_CASE_OUTCOME = "support_case.outcome"  # NOTE-5, SHOP-12: resolved or declined, to the merchant
 
 
 # NOTE-4: deadlines and certification outcomes are critical. Decision: a lapse notice only
 # reports what already happened and the submission receipt asks for nothing, so both may be muted.
 # A renewal, a suspended badge, an expiry or a cancellation changes whether the holder has a badge,
-# so they are critical too.
+# so they are critical too. NOTE-5's notices change what an account may do (EMP-19, EMP-21) or answer a
+# case the merchant opened (SHOP-12): critical as well.
 CRITICAL_KINDS = frozenset(Kind) - {Kind.WINDOW_LAPSED, Kind.CERT_SUBMITTED}
 
 # Channels a recipient (a platform account) may mute; webhooks belong to a tenant, not a person.

@@ -33,6 +33,33 @@ SUSPENSION_REASONS: dict[str, dict[str, str]] = {
     "_other": {"zh-CN": "未通过", "en": "has not passed", "vi": "chưa được thông qua"},
 }
 
+# What an authorisation change touched (EMP-19), per locale.
+CHANGED_LABELS: dict[str, dict[str, str]] = {
+    "position": {"zh-CN": "岗位", "en": "position", "vi": "vị trí"},
+    "department": {"zh-CN": "部门", "en": "department", "vi": "phòng ban"},
+    "modules": {"zh-CN": "授权模块", "en": "modules", "vi": "mô-đun"},
+    "tools": {"zh-CN": "营销工具", "en": "tools", "vi": "công cụ"},
+    "valid_until": {"zh-CN": "授权有效期", "en": "validity period", "vi": "thời hạn ủy quyền"},
+}
+
+# The outcome of a support case (SHOP-12), per locale, and why.
+CASE_OUTCOMES: dict[str, dict[str, str]] = {
+    "resolved": {"zh-CN": "已解决", "en": "resolved", "vi": "đã được giải quyết"},
+    "declined": {"zh-CN": "未通过", "en": "declined", "vi": "bị từ chối"},
+}
+CASE_NOTES: dict[str, dict[str, str]] = {
+    "cause_corrected": {"zh-CN": "相关账号信息已更正", "en": "the account's record was corrected",
+                        "vi": "thông tin tài khoản đã được sửa"},
+    "permission_restored": {"zh-CN": "电商权限已恢复", "en": "the e-commerce permission was restored",
+                            "vi": "quyền thương mại điện tử đã được khôi phục"},
+    "evidence_insufficient": {"zh-CN": "证据不足", "en": "the evidence was not sufficient",
+                              "vi": "bằng chứng không đủ"},
+    "violation_confirmed": {"zh-CN": "违规已确认", "en": "the violation was confirmed",
+                            "vi": "vi phạm đã được xác nhận"},
+    "cause_not_resolvable": {"zh-CN": "该原因无法由客服处理", "en": "support cannot resolve this cause",
+                             "vi": "bộ phận hỗ trợ không thể xử lý nguyên nhân này"},
+}
+
 TEMPLATES: dict[Kind, dict[str, tuple[str, str]]] = {
     Kind.WINDOW_PROMPT: {
         "zh-CN": ("请在48小时内确认：{label}", "您收到一个{label}，请在 {closes_at} 前确认，逾期邀请将失效。"),
@@ -117,6 +144,34 @@ TEMPLATES: dict[Kind, dict[str, tuple[str, str]]] = {
         "vi": ("Vui lòng hủy liên kết tên thật",
                "Tài khoản còn tài sản chưa thanh toán: hãy hủy liên kết tên thật để hoàn tất nghỉ việc."),
     },
+    Kind.AUTHORISATION_CHANGED: {
+        "zh-CN": ("授权信息已更新", "企业主账号已修改您的授权（{changed}），即时生效。"),
+        "en": ("Your authorisation was changed",
+               "The enterprise changed your authorisation ({changed}); the change is in force now."),
+        "vi": ("Ủy quyền của bạn đã thay đổi",
+               "Doanh nghiệp đã thay đổi ủy quyền của bạn ({changed}); thay đổi có hiệu lực ngay."),
+    },
+    Kind.AUTHORISATION_ENDING: {
+        "zh-CN": ("授权将在{days_left}天后到期", "员工号授权将于 {valid_until} 到期，到期后授权解除。"),
+        "en": ("Authorisation ends in {days_left} day(s)",
+               "The employee account's authorisation ends on {valid_until}; its grants end with it."),
+        "vi": ("Ủy quyền hết hạn sau {days_left} ngày",
+               "Ủy quyền của tài khoản nhân viên hết hạn vào {valid_until}; các quyền sẽ chấm dứt."),
+    },
+    Kind.AUTHORISATION_ENDED: {
+        "zh-CN": ("授权已到期", "员工号授权已于 {valid_until} 到期，授权已解除，名额已释放。"),
+        "en": ("Authorisation ended",
+               "The employee account's authorisation ended on {valid_until}: its grants are revoked and "
+               "its seat is free."),
+        "vi": ("Ủy quyền đã hết hạn",
+               "Ủy quyền của tài khoản nhân viên đã hết hạn vào {valid_until}: các quyền bị thu hồi và suất đã "
+               "được giải phóng."),
+    },
+    Kind.SUPPORT_CASE_OUTCOME: {
+        "zh-CN": ("客服工单{outcome}", "您提交的工单{outcome}：{note}。"),
+        "en": ("Support case {outcome}", "Your support case was {outcome}: {note}."),
+        "vi": ("Yêu cầu hỗ trợ {outcome}", "Yêu cầu hỗ trợ của bạn {outcome}: {note}."),
+    },
 }
 
 
@@ -158,6 +213,12 @@ def render(kind: Kind, requested_locale: str | None, params: dict[str, Any]) -> 
     if kind == Kind.CERT_BADGE_SUSPENDED:
         reason = str(params.get("reason", ""))
         values["reason"] = SUSPENSION_REASONS.get(reason, SUSPENSION_REASONS["_other"])[locale]
+    if kind == Kind.AUTHORISATION_CHANGED:
+        separator = "、" if locale == "zh-CN" else ", "
+        values["changed"] = separator.join(CHANGED_LABELS.get(c, {}).get(locale, c) for c in params.get("changed", []))
+    if kind == Kind.SUPPORT_CASE_OUTCOME:
+        values["outcome"] = CASE_OUTCOMES.get(params.get("case_outcome", ""), {}).get(locale, "")
+        values["note"] = CASE_NOTES.get(params.get("note_code", ""), {}).get(locale, params.get("note_code", ""))
     reasons = params.get("reasons")
     values["reasons"] = "; ".join(reasons) if isinstance(reasons, list) else (reasons or "")
     title, body = TEMPLATES[kind][locale]

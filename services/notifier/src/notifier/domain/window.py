@@ -102,7 +102,9 @@ class ConfirmationWindow(Aggregate):
                                     cause=f"window:{self.id}:lapsed", now=now, tenant=self.tenant)
 
     def _params(self, now: datetime) -> dict[str, object]:
-        hours_left = max(int((self.closes_at - now).total_seconds() // 3600), 0)
+        # Issue 15: to the nearest hour, so the 24-hour reminder, fired a moment after its due time, says 24 h
+        # (whole hours floored said 23 h); a reminder always says at least 1 h while the window is open.
+        hours_left = max(int((self.closes_at - now).total_seconds() + 1800) // 3600, 1)
         return {"source": str(self.source), "invitation_id": self.invitation_id,
                 self.tenant_kind + "_id": self.tenant_id,
                 "closes_at": self.closes_at.strftime("%Y-%m-%d %H:%M UTC"), "hours_left": hours_left}

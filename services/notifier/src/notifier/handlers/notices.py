@@ -1,4 +1,5 @@
-"""Notices from the producers' facts: certification (NOTE-2) and an employee's departure (NOTE-3).
+"""Notices from the producers' facts: certification (NOTE-2), an employee's departure (NOTE-3), and
+authorisations and support cases (NOTE-5).
 Each notification's id derives from the event id, so a repeated event notifies once (NOTE-4)."""
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from notifier.handlers.deliveries import notify
 from notifier.repository import UnitOfWork
 from trust_common.contracts import certification as cert
 from trust_common.contracts import employee_accounts as emp
+from trust_common.contracts import shop_binding as shop
 from trust_common.events import EventEnvelope
 
 CertificationFact = (cert.ApplicationSubmitted | cert.ApplicationApproved | cert.ApplicationRejected
@@ -95,3 +97,52 @@ async def departure_awaiting_unbinding(event: emp.EmployeeDepartureAwaitingRealN
                                   cause=f"{envelope.event_id}", now=uow.clock.now(),
                                   tenant=Tenant("enterprise", event.enterprise_id), address_hint=event.login_email)
     await notify(notice, uow)
+
+
+def _authorisation_notice(kind: Kind, event: emp.AuthorisationChanged | emp.AuthorisationValidityEnding
+                          | emp.AuthorisationValidityEnded, envelope: EventEnvelope, uow: UnitOfWork,
+                          recipient: str, *, tenant: Tenant | None, **params: Any) -> Notification:
+    return Notification.compose(kind, recipient, {"employee_account_id": event.employee_account_id,
+                                                  "enterprise_id": event.enterprise_id, **params},
+                                cause=f"{envelope.event_id}", now=uow.clock.now(), tenant=tenant)
+
+
+async def _to_both_sides(kind: Kind, event: emp.AuthorisationValidityEnding | emp.AuthorisationValidityEnded,
+                         envelope: EventEnvelope, uow: UnitOfWork, **params: Any) -> None:
+    """EMP-21: the employee and the main account are each told. Decision: the enterprise's webhooks get
+    the main account's copy only, so one fact reaches a webhook once."""
+    await notify(_authorisation_notice(kind, event, envelope, uow, event.account_id, tenant=None, **params), uow)
+    await notify(_authorisation_notice(kind, event, envelope, uow, event.enterprise_id,
+                                       tenant=Tenant("enterprise", event.enterprise_id), **params), uow)
+
+
+async def authorisation_changed(event: emp.AuthorisationChanged, envelope: EventEnvelope, uow: UnitOfWork) -> None:
+    """NOTE-5: the employee is told their authorisation changed (EMP-19); the enterprise's webhooks get a copy."""
+    await notify(_authorisation_notice(
+        Kind.AUTHORISATION_CHANGED, event, envelope, uow, event.account_id,
+        tenant=Tenant("enterprise", event.enterprise_id), changed=list(event.changed),
+        valid_until=event.valid_until.strftime("%Y-%m-%d") if event.valid_until else None), uow)
+
+
+async def authorisation_validity_ending(event: emp.AuthorisationValidityEnding, envelope: EventEnvelope,
+                                        uow: UnitOfWork) -> None:
+    """NOTE-5: 7 days and 1 day before the validity period ends (EMP-21)."""
+    await _to_both_sides(Kind.AUTHORISATION_ENDING, event, envelope, uow, days_left=event.days_left,
+                         valid_until=event.valid_until.strftime("%Y-%m-%d"))
+
+
+async def authorisation_validity_ended(event: emp.AuthorisationValidityEnded, envelope: EventEnvelope,
+                                       uow: UnitOfWork) -> None:
+    """NOTE-5: the validity period ended; grants, seat and lock are gone (EMP-21)."""
+    await _to_both_sides(Kind.AUTHORISATION_ENDED, event, envelope, uow,
+                         valid_until=event.valid_until.strftime("%Y-%m-%d"))
+
+
+async def support_case_answered(event: shop.SupportCaseResolved | shop.SupportCaseDeclined, envelope: EventEnvelope,
+                                uow: UnitOfWork) -> None:
+    """NOTE-5: the merchant is told how support answered their case (SHOP-12); the shop's webhooks get a copy."""
+    await notify(Notification.compose(
+        Kind.SUPPORT_CASE_OUTCOME, event.shop_owner_account_id,
+        {"case_id": event.case_id, "shop_id": event.shop_id, "case_kind": str(event.kind),
+         "binding_id": event.binding_id, "case_outcome": event.outcome, "note_code": str(event.note_code)},
+        cause=f"{envelope.event_id}", now=uow.clock.now(), tenant=Tenant("shop", event.shop_id)), uow)

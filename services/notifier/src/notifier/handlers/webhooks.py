@@ -4,8 +4,10 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from notifier.adapters.egress import EgressGuard, EgressRefused
 from notifier.domain.commands import DisableEndpoint, RegisterEndpoint, RotateEndpointSecret, TenantRef
-from notifier.domain.errors import EndpointNotFound
+from notifier.domain.errors import EndpointLimitReached, EndpointNotFound, InvalidEndpointUrl
+from notifier.domain.notification import Tenant
 from notifier.domain.webhooks import WebhookEndpoint
 from notifier.repository import UnitOfWork
 from notifier.settings import Settings
@@ -13,7 +15,17 @@ from trust_common.sealing import Sealer
 
 
 async def register_endpoint(command: RegisterEndpoint, uow: UnitOfWork, settings: Settings,
-                            sealer: Sealer) -> tuple[WebhookEndpoint, str]:
+                            sealer: Sealer, egress: EgressGuard) -> tuple[WebhookEndpoint, str]:
+    if command.tenant in command.owned:  # X-3 first: another's tenant is a 404 whatever the URL
+        try:
+            await egress.check(command.url)  # issue 13: the host and every address it resolves to
+        except EgressRefused as refused:
+            raise InvalidEndpointUrl(refused.reason) from refused
+        # Issue 13: each endpoint receives every notification of its tenant; bound how many.
+        limit = settings.webhook_max_endpoints_per_tenant
+        if len(await uow.endpoints.active_ids(Tenant(*command.tenant), for_update=True)) >= limit:
+            raise EndpointLimitReached(f"{command.tenant[0]} {command.tenant[1]} has {limit} active endpoints "
+                                       f"(TRUST_WEBHOOK_MAX_ENDPOINTS_PER_TENANT); disable one first")
     endpoint, secret = WebhookEndpoint.register(
         str(uuid.uuid4()), command.tenant[0], command.tenant[1], command.url, owned=command.owned,
         created_by=command.created_by, now=uow.clock.now(), allow_http=settings.webhook_allow_http, sealer=sealer)

@@ -60,7 +60,11 @@ async def notification_deliveries(notification_id: Id, principal: CurrentPrincip
     operator = principal.has(Role.SUPPORT, Role.SERVICE)
     if row is None or not (operator or row.recipient_account_id == principal.account_id):
         raise NotificationNotFound(f"no notification {notification_id} among yours")
-    return [DeliveryPublic.model_validate(d) for d in await views.deliveries_of(session, notification_id)]
+    rows = await views.deliveries_of(session, notification_id)
+    if not operator:
+        # Issue 13: the recipient sees their own channels; the tenant's webhook endpoints are not theirs.
+        rows = [d for d in rows if d.channel != "webhook"]
+    return [DeliveryPublic.model_validate(d) for d in rows]
 
 
 @router.get("/preferences")

@@ -101,3 +101,30 @@ class EndpointWithSecret(EndpointPublic):
     @classmethod
     def shown_once(cls, endpoint: Any, secret: str) -> EndpointWithSecret:
         return cls(**EndpointPublic.model_validate(endpoint).model_dump(), secret=secret)
+
+
+MAX_REPLAY_SELECTION = 500
+
+
+class DeadLetterReplay(BaseModel):
+    """A bulk replay (NOTE-4): a selection of dead-lettered deliveries by id, or all of one endpoint's."""
+
+    delivery_ids: list[Id] | None = Field(default=None, min_length=1, max_length=MAX_REPLAY_SELECTION)
+    endpoint_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_selection(self) -> DeadLetterReplay:
+        if (self.delivery_ids is None) == (self.endpoint_id is None):
+            raise ValueError("give exactly one of delivery_ids or endpoint_id")
+        return self
+
+
+class SkippedReplay(BaseModel):
+    id: str
+    reason: str  # "not_found" | "not_dead_lettered"
+
+
+class DeadLetterReplayResult(BaseModel):
+    replayed: list[str]  # re-queued with a fresh retry budget, each under its own delivery id
+    skipped: list[SkippedReplay]
+    remaining: int  # dead letters of the endpoint left for another call (a call replays at most 500)

@@ -4,10 +4,25 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from notifier import views
-from notifier.domain.commands import DisableEndpoint, RegisterEndpoint, ReplayDelivery, RotateEndpointSecret
+from notifier.domain.commands import (
+    DisableEndpoint,
+    RegisterEndpoint,
+    ReplayDeliveries,
+    ReplayDelivery,
+    RotateEndpointSecret,
+)
 from notifier.domain.errors import EndpointNotFound
 from notifier.routes.deps import owned_tenants
-from notifier.routes.schemas import DeliveryPublic, EndpointCreate, EndpointPublic, EndpointWithSecret
+from notifier.routes.schemas import (
+    MAX_REPLAY_SELECTION,
+    DeadLetterReplay,
+    DeadLetterReplayResult,
+    DeliveryPublic,
+    EndpointCreate,
+    EndpointPublic,
+    EndpointWithSecret,
+    SkippedReplay,
+)
 from trust_common.auth import CurrentPrincipal, Role, requires
 from trust_common.dependencies import BusDep, SessionDep
 from trust_common.pagination import ListQuery, Page
@@ -60,6 +75,17 @@ async def list_dead_letters(session: SessionDep, page: ListQuery, channel: Id | 
     """Deliveries whose last attempt failed, oldest first, for an operator."""
     rows, next_cursor = await views.dead_letter_page(session, page, channel=channel)
     return Page.of(DeliveryPublic, rows, next_cursor)
+
+
+@router.post("/dead-letters/replay", status_code=202, dependencies=[requires(Role.SUPPORT, Role.SERVICE)])
+async def replay_dead_letters(body: DeadLetterReplay, bus: BusDep) -> DeadLetterReplayResult:
+    """Send again, in one go, a selection of dead-lettered deliveries (`delivery_ids`, at most 500; ids that
+    are not dead letters are skipped and named) or all of one endpoint's (`endpoint_id`, oldest 500 per call;
+    `remaining` says how many are left). Each keeps its delivery id and gets a fresh retry budget (NOTE-4)."""
+    outcome = await bus.handle(ReplayDeliveries(delivery_ids=tuple(body.delivery_ids or ()),
+                                                endpoint_id=body.endpoint_id, limit=MAX_REPLAY_SELECTION))
+    return DeadLetterReplayResult(replayed=outcome.replayed, remaining=outcome.remaining,
+                                  skipped=[SkippedReplay(id=i, reason=r) for i, r in outcome.skipped])
 
 
 @router.post("/dead-letters/{delivery_id}/replay", status_code=202,

@@ -3,8 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shop_binding.domain.links import ControlProof
-from trust_common.contracts.shop_binding import BindingRole, LinkEntryPoint, UnlinkDecision
+from shop_binding.domain.links import Consent, ControlProof
+from trust_common.contracts.shop_binding import (
+    BindingRole,
+    LinkEntryPoint,
+    SupportCaseKind,
+    SupportCaseOutcome,
+    SupportNoteCode,
+    UnlinkDecision,
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class UnbindCreator:
 class RequestUnlink:
     binding_id: str
     creator_account_id: str
+    network_country: str | None  # from the edge gateway's header (SHOP-11, as SHOP-9)
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,26 @@ class AnswerUnlinkRequest:
 class ResolvePendingBinding:
     binding_id: str
     complete: bool  # True: the SHOP-10 reason is fixed; False: the binding is rejected
+    answered_by: str = "support"  # the support agent (subject), recorded on an open SHOP-12 case
+
+
+@dataclass(frozen=True)
+class OpenSupportCase:
+    """SHOP-12: for an ineligible creator (`creator_account_id`) or a stuck binding (`binding_id`)."""
+
+    shop_id: str
+    kind: SupportCaseKind
+    creator_account_id: str | None = None
+    binding_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSupportCase:
+    case_id: str
+    outcome: SupportCaseOutcome
+    note_code: SupportNoteCode
+    note: str | None
+    answered_by: str
 
 
 @dataclass(frozen=True)
@@ -64,6 +92,7 @@ class LinkBusinessCentre:
     business_centre_account_id: str
     entry_point: LinkEntryPoint
     control_proof: ControlProof | None = None  # LINK-1: required; a missing one is refused by the handler
+    consent: Consent | None = None  # LINK-2: required; a missing one is refused by the domain
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,16 @@ from trust_common.problems import Conflict, Forbidden, NotFound, RuleViolation
 
 @dataclass(frozen=True)
 class Failure:
-    """One failed check: a stable code, the rule id and a readable message."""
+    """One failed check: a stable code, the rule id and a readable message; for SHOP-5 failures and
+    SHOP-10 reasons also whether support can resolve it (SHOP-12)."""
 
     code: str
     rule: str
     detail: str
+    support_can_resolve: bool | None = None
 
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+    def as_dict(self) -> dict[str, str | bool]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
 
 
 class NotEligible(RuleViolation):
@@ -33,6 +35,18 @@ class ConfirmationFailed(RuleViolation):
     """SHOP-9: binding failed at confirmation; lists every reason with its own code."""
 
     slug, title, rule = "binding-failed", "The binding cannot be confirmed", "SHOP-9"
+
+    def __init__(self, failures: list[Failure]) -> None:
+        super().__init__("; ".join(f.detail for f in failures), failures=[f.as_dict() for f in failures])
+        self.failures = failures
+
+
+class UnlinkRequestLocationRefused(RuleViolation):
+    """SHOP-11 (seed 004, step 2): an unlink request is sent with network location and account region in the
+    shop's country; each failure carries its SHOP-9 code."""
+
+    slug, title, rule = ("unlink-request-location-refused",
+                         "An unlink request must be sent from the shop's country", "SHOP-11")
 
     def __init__(self, failures: list[Failure]) -> None:
         super().__init__("; ".join(f.detail for f in failures), failures=[f.as_dict() for f in failures])
@@ -95,6 +109,48 @@ class UnlinkRequestAnswered(Conflict):
     slug, title, rule = "unlink-request-answered", "The unlink request was already answered", "SHOP-11"
 
 
+class SupportCaseNotNeeded(Conflict):
+    """SHOP-12: the creator is eligible (nothing for support to resolve)."""
+
+    slug, title, rule = "support-case-not-needed", "There is nothing for support to resolve", "SHOP-12"
+
+
+class SupportCannotResolve(RuleViolation):
+    """SHOP-12: a case whose causes support cannot resolve (an abnormal account status, an account registered
+    in the United States) is refused at once; lists every cause with `support_can_resolve`."""
+
+    slug, title, rule = "support-cannot-resolve", "Support cannot resolve this cause", "SHOP-12"
+
+    def __init__(self, failures: list[Failure]) -> None:
+        blocking = [f for f in failures if not f.support_can_resolve]
+        super().__init__("support cannot resolve: " + "; ".join(f.detail for f in blocking),
+                         failures=[f.as_dict() for f in failures])
+        self.failures = failures
+
+
+class SupportCaseAlreadyOpen(Conflict):
+    slug, title, rule = "support-case-open", "A support case for this is already open", "SHOP-12"
+
+
+class SupportCaseNotOpen(Conflict):
+    slug, title, rule = "support-case-not-open", "The support case was already answered", "SHOP-12"
+
+
+class NoteCodeNotForOutcome(RuleViolation):
+    slug, title, rule = "support-note-not-for-outcome", "This note code does not fit the outcome", "SHOP-12"
+
+
+class ConsentMissing(RuleViolation):
+    """LINK-2: linking needs the user's acceptance of the business centre's current terms and authorisation of
+    its access to the platform account (at least the profile); `reason` says what is missing."""
+
+    slug, title, rule = "link-consent-required", "Accept the business centre's terms and authorise its access", \
+        "LINK-2"
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail, reason=reason)
+
+
 class AlreadyLinked(RuleViolation):
     slug, title, rule = "already-linked", "already linked to another account", "LINK-1"
 
@@ -133,6 +189,10 @@ class BindingNotFound(NotFound):
 
 class UnlinkRequestNotFound(NotFound):
     slug, title = "unlink-request-not-found", "No such unlink request"
+
+
+class SupportCaseNotFound(NotFound):
+    slug, title = "support-case-not-found", "No such support case"
 
 
 class LinkNotFound(NotFound):

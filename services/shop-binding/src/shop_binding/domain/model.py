@@ -1,4 +1,4 @@
-"""Entities inside the shop aggregate: invitations, bindings and unlink requests."""
+"""Entities inside the shop aggregate: invitations, bindings, unlink requests and support cases."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,10 +10,19 @@ from shop_binding.domain.errors import (
     BindingNotPending,
     InvitationExpired,
     InvitationNotPending,
+    NoteCodeNotForOutcome,
+    SupportCaseNotOpen,
     UnbindTooEarly,
     UnlinkRequestAnswered,
 )
-from trust_common.contracts.shop_binding import BindingEndReason, BindingRole, PendingReason
+from trust_common.contracts.shop_binding import (
+    BindingEndReason,
+    BindingRole,
+    PendingReason,
+    SupportCaseKind,
+    SupportCaseOutcome,
+    SupportNoteCode,
+)
 
 CONFIRMATION_WINDOW = timedelta(hours=48)  # SHOP-6
 UNBIND_HOLD = timedelta(hours=24)  # SHOP-3
@@ -89,7 +98,7 @@ class Binding:
     """A creator account bound to a shop in an official or channel slot."""
 
     def __init__(self, binding_id: str, invitation: Invitation, pending_reason: PendingReason | None,
-                 now: datetime) -> None:
+                 now: datetime, *, pending_support_can_resolve: bool | None = None) -> None:
         self.binding_id = binding_id
         self.shop_id = invitation.shop_id
         self.shop_owner_account_id = invitation.shop_owner_account_id
@@ -98,6 +107,8 @@ class Binding:
         self.invitation_id = invitation.invitation_id
         self.created_at = now
         self.pending_reason = pending_reason
+        # SHOP-12: whether support can resolve the SHOP-10 reason (None when nothing is pending).
+        self.pending_support_can_resolve = pending_support_can_resolve if pending_reason else None
         self.status = BindingStatus.BINDING if pending_reason else BindingStatus.ACTIVE
         self.bound_at: datetime | None = None if pending_reason else now
         self.ended_at: datetime | None = None
@@ -128,12 +139,27 @@ class Binding:
         self.ended_at = now
         self.end_reason = reason
 
+    @property
+    def has_started(self) -> bool:
+        """It was active at some point, so it granted the SHOP-13 entitlement."""
+        return self.bound_at is not None
+
+    def end_by_platform(self, now: datetime) -> None:
+        """The platform deleted or banned the creator account: the binding ends at once, without the SHOP-3
+        hold (nobody chose to undo it), whether active or still pending."""
+        if not self.occupies_slot:
+            raise BindingNotActive(f"the binding is {self.status}")
+        self.status = BindingStatus.ENDED
+        self.ended_at = now
+        self.end_reason = BindingEndReason.ENDED_BY_PLATFORM
+
     def complete(self, now: datetime) -> None:
         """Support resolved the SHOP-10 reason: the binding becomes active."""
         self._require_pending()
         self.status = BindingStatus.ACTIVE
         self.bound_at = now
         self.pending_reason = None
+        self.pending_support_can_resolve = None
 
     def reject(self, now: datetime) -> None:
         """Support could not resolve the SHOP-10 reason: the binding never completes."""
@@ -167,4 +193,59 @@ class UnlinkRequest:
     def answer(self, status: UnlinkStatus, now: datetime) -> None:
         self.require_open()
         self.status = status
+        self.answered_at = now
+
+
+class SupportCaseStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    DECLINED = "declined"
+
+
+# SHOP-12: which note codes fit which outcome.
+NOTES_FOR = {
+    SupportCaseOutcome.RESOLVED: {SupportNoteCode.CAUSE_CORRECTED, SupportNoteCode.PERMISSION_RESTORED},
+    SupportCaseOutcome.DECLINED: {SupportNoteCode.EVIDENCE_INSUFFICIENT, SupportNoteCode.VIOLATION_CONFIRMED,
+                                  SupportNoteCode.CAUSE_NOT_RESOLVABLE},
+}
+
+
+class SupportCase:
+    """SHOP-12: a merchant's case for an ineligible creator or a binding stuck in `binding`; support works
+    the open ones oldest first and resolves or declines each with a note code (and an optional note)."""
+
+    def __init__(self, case_id: str, shop_id: str, shop_owner_account_id: str, kind: SupportCaseKind,
+                 creator_account_id: str, causes: list[str], now: datetime, binding_id: str | None = None) -> None:
+        self.case_id = case_id
+        self.shop_id = shop_id
+        self.shop_owner_account_id = shop_owner_account_id
+        self.kind = SupportCaseKind(kind)
+        self.creator_account_id = creator_account_id
+        self.binding_id = binding_id
+        self.causes = list(causes)
+        self.status = SupportCaseStatus.OPEN
+        self.created_at = now
+        self.answered_at: datetime | None = None
+        self.answered_by: str | None = None
+        self.note_code: SupportNoteCode | None = None
+        self.note: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == SupportCaseStatus.OPEN
+
+    def require_open(self) -> None:
+        if not self.is_open:
+            raise SupportCaseNotOpen(f"the case was {self.status}")
+
+    def answer(self, outcome: SupportCaseOutcome, note_code: SupportNoteCode, note: str | None, answered_by: str,
+               now: datetime) -> None:
+        self.require_open()
+        if note_code not in NOTES_FOR[outcome]:
+            raise NoteCodeNotForOutcome(f"{note_code} does not fit the outcome {outcome}; use one of "
+                                        f"{', '.join(sorted(NOTES_FOR[outcome]))}")
+        self.status = SupportCaseStatus(outcome.value)
+        self.note_code = note_code
+        self.note = note
+        self.answered_by = answered_by
         self.answered_at = now

@@ -1,4 +1,5 @@
-"""The shop aggregate: its slots, invitations, bindings, unlink requests and limits (SHOP-1 … SHOP-11).
+"""The shop aggregate: its slots, invitations, bindings, unlink requests, support cases and limits
+(SHOP-1 … SHOP-13).
 
 One shop is one consistency boundary (its row is locked while a command runs); the one rule
 across shops, a creator bound to one shop at a time (SHOP-2), is also held by a unique index.
@@ -12,6 +13,7 @@ from shop_binding.domain import policies
 from shop_binding.domain.errors import (
     BindingNotActive,
     BindingNotFound,
+    BindingNotPending,
     ChannelBindingLimitReached,
     ConfirmationFailed,
     DuplicateInvitation,
@@ -20,22 +22,43 @@ from shop_binding.domain.errors import (
     NotEligible,
     OfficialUnbindLimitReached,
     SlotsFull,
+    SupportCannotResolve,
+    SupportCaseAlreadyOpen,
+    SupportCaseNotFound,
+    SupportCaseNotNeeded,
     UnlinkRequestAlreadyOpen,
+    UnlinkRequestLocationRefused,
     UnlinkRequestNotFound,
 )
-from shop_binding.domain.model import Binding, BindingStatus, Invitation, InvitationStatus, UnlinkRequest, UnlinkStatus
+from shop_binding.domain.model import (
+    Binding,
+    BindingStatus,
+    Invitation,
+    InvitationStatus,
+    SupportCase,
+    UnlinkRequest,
+    UnlinkStatus,
+)
 from trust_common.contracts.platform import AccountSnapshot, ShopSnapshot
 from trust_common.contracts.shop_binding import (
     BindingEndReason,
     BindingRole,
+    SellingEntitlementGranted,
+    SellingEntitlementWithdrawn,
     ShopBindingCreated,
-    ShopBindingEnded,
+    ShopBindingEndedV2,
     ShopBindingPending,
     ShopInvitationConfirmed,
     ShopInvitationDeclined,
     ShopInvitationLapsed,
     ShopInvitationSent,
     ShopInvitationWithdrawn,
+    SupportCaseDeclined,
+    SupportCaseKind,
+    SupportCaseOpened,
+    SupportCaseOutcome,
+    SupportCaseResolved,
+    SupportNoteCode,
     UnlinkAnswered,
     UnlinkDecision,
     UnlinkRequested,
@@ -43,6 +66,9 @@ from trust_common.contracts.shop_binding import (
 from trust_common.domain import Aggregate
 
 OFFICIAL_UNBIND_LIMIT = 3  # SHOP-7, over the shop's whole history
+# SHOP-7 (Decision): the ends of an official binding that count: the shop's own unbind and its agreement to
+# the creator's unlink request (seed 004's unbind procedure). The platform's and support's ends do not.
+COUNTED_OFFICIAL_ENDS = frozenset({BindingEndReason.UNBOUND_BY_SHOP, BindingEndReason.UNLINK_AGREED})
 CHANNEL_BINDING_LIMIT = 10  # SHOP-8, within any rolling window
 CHANNEL_WINDOW = timedelta(days=180)
 
@@ -67,6 +93,7 @@ class Shop(Aggregate):
         self.invitations: list[Invitation] = []
         self.bindings: list[Binding] = []
         self.unlink_requests: list[UnlinkRequest] = []
+        self.support_cases: list[SupportCase] = []
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -126,7 +153,9 @@ class Shop(Aggregate):
         if failures:
             raise ConfirmationFailed(failures)
         self._require_room(facts, invitation.role, now)
-        binding = Binding(binding_id, invitation, policies.pending_reason(account, facts), now)
+        reason = policies.pending_reason(account, facts)
+        binding = Binding(binding_id, invitation, reason, now, pending_support_can_resolve=(
+            policies.support_can_resolve(reason, account) if reason else None))  # SHOP-12
         self.bindings.append(binding)
         invitation.close(InvitationStatus.CONFIRMED, now)
         invitation.binding_id = binding_id
@@ -175,25 +204,51 @@ class Shop(Aggregate):
         self._record_created(binding)
         return binding
 
-    def resolve_pending(self, binding_id: str, *, complete: bool, now: datetime) -> Binding:
-        """SHOP-10: support completes a binding waiting in `binding` once its reason is fixed, or rejects it."""
-        return self.complete_pending(binding_id, now) if complete else self.reject_pending(binding_id, now)
+    def resolve_pending(self, binding_id: str, *, complete: bool, now: datetime,
+                        answered_by: str = "support") -> Binding:
+        """SHOP-10: support completes a binding waiting in `binding` once its reason is fixed, or rejects it;
+        a support case open for it (SHOP-12) is answered with it, so the merchant hears the outcome."""
+        case = next((c for c in self.support_cases if c.is_open and c.binding_id == binding_id), None)
+        if case is None:
+            return self.complete_pending(binding_id, now) if complete else self.reject_pending(binding_id, now)
+        if complete:
+            self.answer_case(case.case_id, SupportCaseOutcome.RESOLVED, SupportNoteCode.CAUSE_CORRECTED, None,
+                             answered_by=answered_by, now=now)
+        else:
+            self.answer_case(case.case_id, SupportCaseOutcome.DECLINED, SupportNoteCode.CAUSE_NOT_RESOLVABLE, None,
+                             answered_by=answered_by, now=now)
+        return self.binding(binding_id)
 
     def reject_pending(self, binding_id: str, now: datetime) -> Binding:
         binding = self.binding(binding_id)
         binding.reject(now)
-        self.record(ShopBindingEnded(**_binding_fields(binding), reason=binding.end_reason, ended_at=now))
+        self.record(ShopBindingEndedV2(**_binding_fields(binding), reason=BindingEndReason.REJECTED_BY_SUPPORT,
+                                       ended_at=now))
         return binding
+
+    def end_by_platform(self, creator_account_id: str, now: datetime) -> list[Binding]:
+        """The platform deleted or banned the creator account: its live bindings end (uses no SHOP-7 unbind,
+        SHOP-7 Decision) and a started one withdraws the SHOP-13 entitlement."""
+        ended = [b for b in self.bindings if b.creator_account_id == creator_account_id and b.occupies_slot]
+        for binding in ended:
+            binding.end_by_platform(now)
+            self._record_ended(binding, now)
+        return ended
 
     # -- unlink requests (SHOP-11) ---------------------------------------------------------------
 
-    def request_unlink(self, binding_id: str, creator_account_id: str, *, request_id: str,
-                       now: datetime) -> UnlinkRequest:
+    def request_unlink(self, binding_id: str, account: AccountSnapshot, facts: ShopSnapshot, *,
+                       network_country: str | None, request_id: str, now: datetime) -> UnlinkRequest:
+        """The creator asks the shop to end the binding, from the shop's country: network location and
+        account region (SHOP-11, seed 004 step 2)."""
         binding = self.binding(binding_id)
-        if binding.creator_account_id != creator_account_id:
+        if binding.creator_account_id != account.account_id:
             raise BindingNotFound(f"no binding {binding_id} of this account")
         if binding.status != BindingStatus.ACTIVE:
             raise BindingNotActive(f"the binding is {binding.status}")
+        failures = policies.unlink_request_failures(account, facts, network_country)
+        if failures:
+            raise UnlinkRequestLocationRefused(failures)
         if any(r.binding_id == binding_id and r.status == UnlinkStatus.OPEN for r in self.unlink_requests):
             raise UnlinkRequestAlreadyOpen("an unlink request for this binding is already open")
         request = UnlinkRequest(request_id, binding, now)
@@ -202,8 +257,9 @@ class Shop(Aggregate):
         return request
 
     def answer_unlink(self, request_id: str, decision: UnlinkDecision, now: datetime) -> UnlinkRequest:
-        """On agreement the binding ends (after the SHOP-3 hold) and its slot is free; an agreed unlink
-        uses none of the shop's SHOP-7 official unbinds (it was the creator's request)."""
+        """On agreement the binding ends (after the SHOP-3 hold) and its slot is free. Agreeing to end an
+        official binding is one of the shop's 3 official unbinds (SHOP-7 Decision): after the third the
+        shop can no longer agree (declining stays open to it)."""
         request = self._unlink_request(request_id)
         if decision == UnlinkDecision.AGREED:
             request.require_open()
@@ -212,21 +268,83 @@ class Shop(Aggregate):
         self.record(UnlinkAnswered(**_unlink_fields(request), decision=decision))
         return request
 
+    # -- support cases (SHOP-12) -----------------------------------------------------------------
+
+    def support_case(self, case_id: str) -> SupportCase:
+        for case in self.support_cases:
+            if case.case_id == case_id:
+                return case
+        raise SupportCaseNotFound(f"no support case {case_id}")
+
+    def open_case_for_creator(self, facts: ShopSnapshot, account: AccountSnapshot, *, bound_shop_id: str | None,
+                              case_id: str, now: datetime) -> SupportCase:
+        """SHOP-12: the merchant takes an ineligible creator (SHOP-5) to support; refused at once when a
+        cause is one support cannot resolve, or when there is nothing to resolve."""
+        failures = self.eligibility(facts, account, bound_shop_id=bound_shop_id, now=now)
+        if not failures:
+            raise SupportCaseNotNeeded("the creator account can be invited")
+        if not all(f.support_can_resolve for f in failures):
+            raise SupportCannotResolve(failures)
+        return self._open_case(SupportCaseKind.INELIGIBLE_CREATOR, facts.owner_account_id, account.account_id,
+                               [f.code for f in failures], case_id, now)
+
+    def open_case_for_binding(self, binding_id: str, *, case_id: str, now: datetime) -> SupportCase:
+        """SHOP-12: the merchant takes a binding stuck in `binding` (SHOP-10) to support."""
+        binding = self.binding(binding_id)
+        if binding.status != BindingStatus.BINDING or binding.pending_reason is None:
+            raise BindingNotPending(f"the binding is {binding.status}")
+        if not binding.pending_support_can_resolve:
+            raise SupportCannotResolve([Failure(binding.pending_reason, "SHOP-10", "the account is registered in "
+                                                "the United States, which support cannot change", False)])
+        return self._open_case(SupportCaseKind.STUCK_BINDING, binding.shop_owner_account_id,
+                               binding.creator_account_id, [binding.pending_reason], case_id, now,
+                               binding_id=binding_id)
+
+    def answer_case(self, case_id: str, outcome: SupportCaseOutcome, note_code: SupportNoteCode, note: str | None,
+                    *, answered_by: str, now: datetime) -> SupportCase:
+        """SHOP-12: support resolves or declines with a note; for a stuck binding, resolving completes it
+        (SHOP-10) and declining rejects it, freeing its slot. The merchant is told by the event (NOTE-5)."""
+        case = self.support_case(case_id)
+        case.answer(outcome, note_code, note, answered_by, now)
+        if case.binding_id is not None and self.binding(case.binding_id).status == BindingStatus.BINDING:
+            if outcome == SupportCaseOutcome.RESOLVED:
+                self.complete_pending(case.binding_id, now)
+            else:
+                self.reject_pending(case.binding_id, now)
+        event = SupportCaseResolved if outcome == SupportCaseOutcome.RESOLVED else SupportCaseDeclined
+        self.record(event(**_case_fields(case), note_code=note_code, answered_at=now))
+        return case
+
+    def _open_case(self, kind: SupportCaseKind, owner: str, creator_account_id: str, causes: list[str],
+                   case_id: str, now: datetime, binding_id: str | None = None) -> SupportCase:
+        if any(c.is_open and c.kind == kind and c.creator_account_id == creator_account_id
+               for c in self.support_cases):
+            raise SupportCaseAlreadyOpen("a support case for this creator is already open")
+        case = SupportCase(case_id, self.shop_id, owner, kind, creator_account_id, causes, now, binding_id)
+        self.support_cases.append(case)
+        self.record(SupportCaseOpened(**_case_fields(case), causes=causes, opened_at=now))
+        return case
+
     # -- internals -------------------------------------------------------------------------------
 
     def _end(self, binding: Binding, reason: BindingEndReason, now: datetime) -> None:
-        # SHOP-7 vs SHOP-11 (decision, see README): only unbinds the shop initiates count against
-        # the 3 official unbinds. An unlink the creator requested and the shop agreed to does not:
-        # otherwise a shop that used its 3 unbinds could never let a creator go, and with SHOP-2
-        # that creator could never bind another shop.
-        counted = binding.role == BindingRole.OFFICIAL and reason == BindingEndReason.UNBOUND_BY_SHOP
+        # SHOP-7 (Decision): the shop's own unbind and its agreement to an unlink request both count.
+        counted = binding.role == BindingRole.OFFICIAL and reason in COUNTED_OFFICIAL_ENDS
         if counted and self.official_unbinds_used >= OFFICIAL_UNBIND_LIMIT:
             raise OfficialUnbindLimitReached(
-                f"the shop has unbound its official account {self.official_unbinds_used} times")
+                f"the shop has ended its official binding {self.official_unbinds_used} times")
         binding.end(reason, now)
         if counted:
             self.official_unbinds_used += 1
-        self.record(ShopBindingEnded(**_binding_fields(binding), reason=reason, ended_at=now))
+        self._record_ended(binding, now)
+
+    def _record_ended(self, binding: Binding, now: datetime) -> None:
+        assert binding.end_reason is not None
+        self.record(ShopBindingEndedV2(**_binding_fields(binding), reason=binding.end_reason, ended_at=now))
+        if binding.has_started:  # SHOP-13: the entitlement it granted goes with it
+            self.record(SellingEntitlementWithdrawn(
+                creator_account_id=binding.creator_account_id, shop_id=binding.shop_id,
+                binding_id=binding.binding_id, reason=binding.end_reason, withdrawn_at=now))
 
     def _require_room(self, facts: ShopSnapshot, role: BindingRole, now: datetime) -> None:
         capacity = policies.slot_capacity(facts.onboarding, role)
@@ -262,6 +380,10 @@ class Shop(Aggregate):
         self.record(ShopBindingCreated(
             **_binding_fields(binding), invitation_id=binding.invitation_id, bound_at=binding.bound_at,
             products_synced_to_showcase=binding.capabilities.products_synced_to_showcase))  # SHOP-4
+        # SHOP-13: a bound creator may sell without 1,000 followers from the moment the binding starts.
+        self.record(SellingEntitlementGranted(creator_account_id=binding.creator_account_id,
+                                              shop_id=binding.shop_id, binding_id=binding.binding_id,
+                                              role=binding.role, granted_at=binding.bound_at))
 
 
 def _today(now: datetime) -> date:
@@ -284,3 +406,8 @@ def _unlink_fields(request: UnlinkRequest) -> dict[str, object]:
     return {"request_id": request.request_id, "binding_id": request.binding_id, "shop_id": request.shop_id,
             "shop_owner_account_id": request.shop_owner_account_id,
             "creator_account_id": request.creator_account_id}
+
+
+def _case_fields(case: SupportCase) -> dict[str, object]:
+    return {"case_id": case.case_id, "shop_id": case.shop_id, "shop_owner_account_id": case.shop_owner_account_id,
+            "kind": case.kind, "creator_account_id": case.creator_account_id, "binding_id": case.binding_id}

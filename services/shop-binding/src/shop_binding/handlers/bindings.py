@@ -18,8 +18,10 @@ async def unbind_creator(command: commands.UnbindCreator, uow: UnitOfWork) -> Bi
 
 async def request_unlink(command: commands.RequestUnlink, uow: UnitOfWork) -> UnlinkRequest:
     shop = await uow.shops.lock_of_binding(command.binding_id)
-    request = shop.request_unlink(command.binding_id, command.creator_account_id, request_id=str(uuid.uuid4()),
-                                  now=uow.clock.now())
+    facts = await uow.platform.shop(shop.shop_id)
+    account = await uow.platform.account(command.creator_account_id)
+    request = shop.request_unlink(command.binding_id, account, facts, network_country=command.network_country,
+                                  request_id=str(uuid.uuid4()), now=uow.clock.now())
     await uow.commit()
     return request
 
@@ -33,6 +35,7 @@ async def answer_unlink_request(command: commands.AnswerUnlinkRequest, uow: Unit
 
 async def resolve_pending_binding(command: commands.ResolvePendingBinding, uow: UnitOfWork) -> Binding:
     shop = await uow.shops.lock_of_binding(command.binding_id)
-    binding = shop.resolve_pending(command.binding_id, complete=command.complete, now=uow.clock.now())
+    binding = shop.resolve_pending(command.binding_id, complete=command.complete, now=uow.clock.now(),
+                                   answered_by=command.answered_by)
     await uow.commit()
     return binding

@@ -1,4 +1,5 @@
-"""Business-centre links (LINK-1): linked with the business centre's proof of control, unlinked."""
+"""Business-centre links: linked with the business centre's proof of control (LINK-1) and the user's
+consent (LINK-2), unlinked (the authorisation revoked)."""
 from __future__ import annotations
 
 import uuid
@@ -22,6 +23,7 @@ async def link_business_centre(command: commands.LinkBusinessCentre, uow: UnitOf
         link_id=str(uuid.uuid4()), platform_account_id=command.platform_account_id,
         business_centre_account_id=command.business_centre_account_id, entry_point=command.entry_point,
         market=account.country, enabled_markets=settings.link_markets,
+        consent=command.consent, current_terms_version=settings.business_centre_terms_version,
         link_of_account=await uow.links.live_of_account(command.platform_account_id),
         link_of_business_centre=await uow.links.live_of_business_centre(command.business_centre_account_id),
         now=uow.clock.now())

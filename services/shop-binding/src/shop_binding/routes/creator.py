@@ -42,6 +42,9 @@ async def my_bindings(account_id: CreatorAccount, session: SessionDep, page: Lis
 
 
 @router.post("/bindings/{binding_id}/unlink-requests", status_code=201)
-async def request_unlink(binding_id: Id, account_id: CreatorAccount, bus: BusDep) -> UnlinkRequestPublic:
-    """SHOP-11: ask the shop to end the binding."""
-    return UnlinkRequestPublic.model_validate(await bus.handle(commands.RequestUnlink(binding_id, account_id)))
+async def request_unlink(binding_id: Id, account_id: CreatorAccount, country: NetworkCountry,
+                         bus: BusDep) -> UnlinkRequestPublic:
+    """SHOP-11: ask the shop to end the binding, with network location (`X-Client-Country`) and account
+    region in the shop's country; otherwise refused with the SHOP-9 code."""
+    command = commands.RequestUnlink(binding_id, account_id, country)
+    return UnlinkRequestPublic.model_validate(await bus.handle(command))

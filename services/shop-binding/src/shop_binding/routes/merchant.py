@@ -1,4 +1,5 @@
-"""Merchant routes: eligibility, invitations, bindings, limits and unlink requests of owned shops."""
+"""Merchant routes: eligibility, invitations, bindings, limits, unlink requests and support cases of owned
+shops."""
 from __future__ import annotations
 
 from fastapi import APIRouter
@@ -13,6 +14,8 @@ from shop_binding.routes.schemas import (
     InvitationCreate,
     InvitationPublic,
     LimitsPublic,
+    SupportCaseCreate,
+    SupportCasePublic,
     UnlinkAnswer,
     UnlinkRequestPublic,
 )
@@ -26,7 +29,7 @@ router = APIRouter(prefix="/v1/shops/{shop_id}", tags=["merchant"])
 @router.get("/eligibility")
 async def check_eligibility(shop_id: OwnedShop, creator_account_id: Id, session: SessionDep,
                             now: NowDep) -> EligibilityPublic:
-    """SHOP-5: every rule the account fails, at once."""
+    """SHOP-5: every rule the account fails, at once, each saying whether support can resolve it (SHOP-12)."""
     failures = await views.eligibility(session, shop_id, creator_account_id, now)
     return EligibilityPublic(shop_id=shop_id, creator_account_id=creator_account_id, eligible=not failures,
                              failures=[FailurePublic(**f.as_dict()) for f in failures])
@@ -83,3 +86,25 @@ async def answer_unlink_request(shop_id: OwnedShop, request_id: Id, body: Unlink
     """SHOP-11: agree (the binding ends, the slot is free) or decline."""
     request = await bus.handle(commands.AnswerUnlinkRequest(shop_id, request_id, body.decision))
     return UnlinkRequestPublic.model_validate(request)
+
+
+@router.post("/support-cases", status_code=201)
+async def open_support_case(shop_id: OwnedShop, body: SupportCaseCreate, bus: BusDep) -> SupportCasePublic:
+    """SHOP-12: take an ineligible creator or a binding stuck in `binding` to support; a case for a cause
+    support cannot resolve is refused at once (422, `support-cannot-resolve`)."""
+    command = commands.OpenSupportCase(shop_id, body.kind, creator_account_id=body.creator_account_id,
+                                       binding_id=body.binding_id)
+    return SupportCasePublic.model_validate(await bus.handle(command))
+
+
+@router.get("/support-cases")
+async def list_support_cases(shop_id: OwnedShop, session: SessionDep, page: ListQuery,
+                             status: Id | None = None) -> Page[SupportCasePublic]:
+    rows, next_cursor = await views.support_cases_of_shop(session, shop_id, status, page)
+    return Page.of(SupportCasePublic, rows, next_cursor)
+
+
+@router.get("/support-cases/{case_id}")
+async def get_support_case(shop_id: OwnedShop, case_id: Id, session: SessionDep) -> SupportCasePublic:
+    """The outcome and support's note (SHOP-12)."""
+    return SupportCasePublic.model_validate(await views.support_case(session, case_id, shop_id))

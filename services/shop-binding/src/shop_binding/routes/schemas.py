@@ -4,12 +4,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from shop_binding.domain.model import Capabilities
 from shop_binding.domain.shop import CHANNEL_BINDING_LIMIT, CHANNEL_WINDOW, OFFICIAL_UNBIND_LIMIT, Ledger
-from trust_common.contracts.shop_binding import BindingRole, LinkEntryPoint, UnlinkDecision
-from trust_common.validation import Id
+from trust_common.contracts.shop_binding import (
+    SELL_WITHOUT_FOLLOWER_MINIMUM,
+    BindingRole,
+    LinkAccessScope,
+    LinkEntryPoint,
+    SupportCaseKind,
+    SupportNoteCode,
+    UnlinkDecision,
+)
+from trust_common.validation import MULTI_LINE, SINGLE_LINE, Id
 
 
 class _Read(BaseModel):
@@ -40,6 +48,7 @@ class BindingPublic(_Read):
     role: BindingRole
     status: str
     pending_reason: str | None = None
+    pending_support_can_resolve: bool | None = None  # SHOP-12: may the merchant take it to support?
     invitation_id: str | None = None
     created_at: datetime
     bound_at: datetime | None = None
@@ -57,6 +66,9 @@ class FailurePublic(BaseModel):
     code: str
     rule: str
     detail: str
+    support_can_resolve: bool | None = Field(default=None, description=(
+        "SHOP-12: whether the merchant can take this cause to support (every cause except an abnormal account "
+        "status and an account registered in the United States)"))
 
 
 class EligibilityPublic(BaseModel):
@@ -128,6 +140,57 @@ class PendingResolution(BaseModel):
     outcome: Literal["complete", "reject"]
 
 
+class SupportCaseCreate(BaseModel):
+    """SHOP-12: `ineligible_creator` names `creator_account_id`; `stuck_binding` names `binding_id`."""
+
+    kind: SupportCaseKind
+    creator_account_id: Id | None = None
+    binding_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _names_its_subject(self) -> SupportCaseCreate:
+        wanted = "binding_id" if self.kind == SupportCaseKind.STUCK_BINDING else "creator_account_id"
+        if getattr(self, wanted) is None:
+            raise ValueError(f"a {self.kind.value} case names {wanted}")
+        return self
+
+
+class SupportCaseAnswer(BaseModel):
+    """SHOP-12: resolved with `cause_corrected` or `permission_restored`; declined with
+    `evidence_insufficient`, `violation_confirmed` or `cause_not_resolvable`; an optional note for the
+    merchant (kept here, read over HTTP, never sent in events)."""
+
+    note_code: SupportNoteCode
+    note: str | None = Field(default=None, max_length=2000, pattern=MULTI_LINE)
+
+
+class SupportCasePublic(_Read):
+    case_id: str
+    shop_id: str
+    kind: SupportCaseKind
+    creator_account_id: str
+    binding_id: str | None = None
+    causes: list[str]
+    status: str
+    created_at: datetime
+    answered_at: datetime | None = None
+    note_code: SupportNoteCode | None = None
+    note: str | None = None
+
+
+class SellingEntitlementPublic(BaseModel):
+    """SHOP-13: a creator account bound to a shop (an active binding) may sell in live and short video without
+    1,000 followers."""
+
+    creator_account_id: str
+    entitlement: str = SELL_WITHOUT_FOLLOWER_MINIMUM
+    entitled: bool
+    shop_id: str | None = None
+    binding_id: str | None = None
+    since: datetime | None = None
+    rule: str = "SHOP-13"
+
+
 class ControlProofIn(BaseModel):
     """LINK-1: the business centre's signed assertion that the caller controls the business-centre account."""
 
@@ -136,11 +199,20 @@ class ControlProofIn(BaseModel):
         'hex HMAC-SHA256 over "<platform_account_id>.<business_centre_account_id>.<issued_at>"'))
 
 
+class ConsentIn(BaseModel):
+    """LINK-2: the business centre's terms the user accepted and the access they authorise ("Ủy quyền")."""
+
+    terms_version: str = Field(min_length=1, max_length=40, pattern=SINGLE_LINE)
+    scopes: list[LinkAccessScope] = Field(min_length=1, max_length=len(LinkAccessScope))
+
+
 class LinkCreate(BaseModel):
     business_centre_account_id: Id
     entry_point: LinkEntryPoint
     # Optional in the schema so a missing proof is refused as LINK-1 (403), not as a bare validation error.
     control_proof: ControlProofIn | None = None
+    # Optional in the schema so a missing consent is refused naming LINK-2, not as a bare validation error.
+    consent: ConsentIn | None = None
 
 
 class LinkPublic(_Read):
@@ -153,3 +225,8 @@ class LinkPublic(_Read):
     created_at: datetime
     removed_at: datetime | None = None
     platform_account_name: str | None = None
+    # LINK-2 (None on links made before consent was recorded).
+    terms_version: str | None = None
+    scopes: list[str] | None = None
+    consented_at: datetime | None = None
+    authorisation_revoked_at: datetime | None = None
