@@ -1,0 +1,1 @@
+-- GET the URL's path with the headers given by -H (e.g. a bearer token); nothing else.
