@@ -7,6 +7,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 VENV="$ROOT/.venv"
 # Settings have no default environment: the local stack says it is development.
 export TRUST_ENVIRONMENT=development
+# Webhook receivers a developer runs are on this machine: loopback is let through here (production refuses it).
+export TRUST_WEBHOOK_ALLOW_LOOPBACK=true
 # service  api-port  worker-port
 SERVICES=(
   "certification 8101 9101"

@@ -39,7 +39,9 @@ class ServiceUnderTest:
             "environment": "test", "database_url": url, "kafka_bootstrap": KAFKA_BOOTSTRAP,
             "topic_prefix": f"{self.namespace}.", "otel_exporter": "memory", "log_json": False,
             "relay_poll_seconds": 0.5, "timer_poll_seconds": 0.05, "consumer_retry_backoff_seconds": 0.01,
-            "database_pool_size": 5,
+            # A timer loop may hold two connections (its batch, and a handler's own unit of work, as
+            # the notifier's delivery claims): 4 loops plus a test's fire_due() must not drain the pool.
+            "database_pool_size": 12,
             # Tests sweep retention themselves (a background sweep would race their assertions).
             "retention_interval_seconds": 3600.0, **self.overrides})
         self.runtime = self.service.runtime(self.settings, clock=self.clock)
