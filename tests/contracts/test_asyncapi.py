@@ -163,6 +163,8 @@ def test_every_contract_is_a_message_on_its_topic_with_producer_and_consumers() 
     document = asyncapi_document()
     services = [importlib.import_module(f"{package}.bootstrap").SERVICE for package in PACKAGES]
     for (event_type, version), contract in registered_contracts().items():
+        if not contract.__module__.startswith("trust_common.contracts."):
+            continue  # a contract a test defined for itself is not published
         mid = message_id(event_type, version)
         message = document["components"]["messages"][mid]
         assert mid in document["channels"][contract.topic]["messages"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import inspect
+import logging
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
@@ -16,6 +17,8 @@ from trust_common.clock import Clock
 from trust_common.service import Service
 from trust_common.testing.infrastructure import KAFKA_BOOTSTRAP, create_database, drop_database
 from trust_common.worker import Worker
+
+log = logging.getLogger(__name__)
 
 
 class ServiceUnderTest:
@@ -71,8 +74,12 @@ class ServiceUnderTest:
         """Stop the worker as SIGTERM would: finish what is in hand, leave the group."""
         if self._worker_task is not None:
             self._stop.set()
-            with suppress(asyncio.CancelledError):
+            try:
                 await asyncio.wait_for(self._worker_task, 30)
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # it had already died (a test gave it an unreachable broker): nothing to stop
+                log.warning("the %s worker had already stopped with an error", self.service.name, exc_info=True)
             self._worker_task = None
 
     async def kill_worker(self) -> None:
