@@ -54,7 +54,10 @@ def wrk(url: str, seconds: float, *, script: str, args: Sequence[str] = (), conn
     data = json.loads(line.removeprefix("BENCH-JSON "))
     seconds_run = data["duration_us"] / 1e6
     errors = sum(data["errors"].values())
-    return WrkResult(rate=(data["requests"] - errors) / seconds_run, requests=data["requests"], errors=errors,
+    # `requests` counts answered requests (non-2xx included, as `status` errors); connect, read and
+    # timeout errors are attempts that never got an answer, so they are not subtracted from it.
+    answered_ok = max(data["requests"] - data["errors"]["status"], 0)
+    return WrkResult(rate=answered_ok / seconds_run, requests=data["requests"], errors=errors,
                      p50_ms=data["p50_us"] / 1000, p99_ms=data["p99_us"] / 1000)
 
 
