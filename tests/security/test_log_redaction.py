@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import uuid
 
 import httpx
 import pytest
@@ -44,7 +45,9 @@ def captured(monkeypatch):
 
 
 def test_every_record_written_by_a_service_is_redacted(captured):
-    log = logging.getLogger("tests.redaction")
+    # A logger of its own: the repeat filter (one line per 30 s for the same warning) must not take
+    # these records for repeats of another test's.
+    log = logging.getLogger(f"tests.redaction.{uuid.uuid4().hex}")
     log.warning("webhook delivery to %s failed", "https://bot:hunter2@hooks.example.com/x?token=tok-123")
     log.info("delivered", extra={"url": "https://hooks.example.com/x?token=tok-123"})
     try:
