@@ -15,6 +15,10 @@ import pytest
 
 from trust_common.testing.infrastructure import repo_root
 
+# Opt-in (pytest -m bench tests/bench): its arms measured negative figures in suite runs on a busy machine
+# (two causes fixed since); it rejoins the default run once it has proven stable.
+pytestmark = pytest.mark.bench
+
 BENCHMARKS = ["reads", "writes", "write-latency", "relay", "pipeline", "timers", "age", "tracing", "memory"]
 # wrk arms last 5 s: with 16 connections a write takes seconds on a loaded 2-core machine, and an
 # arm must see some answers for the test to mean anything.
