@@ -44,7 +44,12 @@ def captured(monkeypatch):
     root.setLevel(level)
 
 
-def test_every_record_written_by_a_service_is_redacted(captured):
+def test_every_record_written_by_a_service_is_redacted(captured, monkeypatch):
+    # An earlier test may have run uvicorn, whose own log config stops its access logger from
+    # propagating: here it must reach the service's handler, as it does in a service process.
+    access = logging.getLogger("uvicorn.access")
+    for attribute, value in (("propagate", True), ("disabled", False), ("level", logging.NOTSET)):
+        monkeypatch.setattr(access, attribute, value)
     # A logger of its own: the repeat filter (one line per 30 s for the same warning) must not take
     # these records for repeats of another test's.
     log = logging.getLogger(f"tests.redaction.{uuid.uuid4().hex}")
